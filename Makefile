@@ -1,0 +1,53 @@
+# Everything a newcomer needs: `make run` (app on SQLite with a demo) and `make test` (the suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run setup compile test test-postgres bench translations clean
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(BIN)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d translations -l $* 2>&1 | grep -v '^compiling' || true
+
+compile: translations/nb/LC_MESSAGES/messages.mo
+
+setup: $(BIN)/.installed compile
+	$(FLASK) db upgrade
+	$(FLASK) banks check
+
+run: setup
+	$(FLASK) demo
+	@echo "Open http://$(HOST):$(PORT)/ (join a demo session with a code printed above)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(BIN)/.installed compile node_modules/axe-core/axe.min.js
+	bash scripts/install-system-packages.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres:
+	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(MAKE) test
+
+bench: setup
+	$(BIN)/python benchmarks/load.py --participants 100 --database sqlite
+	$(BIN)/python benchmarks/load.py --participants 100 --database postgres
+	$(BIN)/python benchmarks/export_benchmark.py
+
+translations: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--ignore-dirs=".venv tests migrations" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo

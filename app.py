@@ -1,0 +1,159 @@
+"""Statusvurdering: the app factory and the entry point (`flask --app app run` or `python app.py`)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from assessment.extensions import babel, csrf, db, limiter, login_manager, migrate
+from assessment.labels import PRIORITY_LABELS, STATE_LABELS, STATUS_LABELS, label
+from assessment.locale import current_language, select_locale
+
+def database_url(instance_path: str) -> str:
+    """DATABASE_URL if set (postgresql:// gets the psycopg 3 driver), else a SQLite file in instance/."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'statusvurdering.sqlite'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def secret_key(instance_path: str) -> str:
+    """SECRET_KEY if set, else one kept in instance/ so every worker process shares it."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        BABEL_DEFAULT_LOCALE="nb",
+        BABEL_DEFAULT_TIMEZONE="Europe/Oslo",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_I18N_ENABLED=False,  # forms/base.py uses WTForms' own translations  # a workshop lasts all day; the token lives with the session cookie
+        MAX_CONTENT_LENGTH=5 * 1024 * 1024,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+        PUBLIC_URL=os.environ.get("PUBLIC_URL", "").rstrip("/"),
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_HEADERS_ENABLED=True,
+        LOGIN_RATE_LIMIT="10 per minute",   # failed logins per address
+        JOIN_RATE_LIMIT="20 per minute",    # wrong join codes or links per address
+    )
+    if config:
+        app.config.from_mapping(config)
+    if "SECRET_KEY" not in (config or {}):
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    if os.environ.get("BEHIND_PROXY") == "1":
+        # Behind one reverse proxy (nginx, a load balancer): the client's address and scheme
+        # come from X-Forwarded-For/-Proto, so rate limits count people, not the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+    from assessment import access, models  # noqa: F401 (user loader; tables for migrations)
+    from assessment.cli import register_cli
+    from assessment.markup import render_markdown
+    from assessment.views import auth, discussion, exports, facilitate, main, participate
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(participate.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(facilitate.bp)
+    app.register_blueprint(discussion.bp)
+    app.register_blueprint(exports.bp)
+    register_cli(app)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["format_date_long"] = lambda value: format_date(value, format="long")
+    app.jinja_env.filters["format_datetime_short"] = lambda value: format_datetime(value, format="short")
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        format_decimal=format_decimal,
+        state_label=lambda key: label(STATE_LABELS, key),
+        status_label=lambda key: label(STATUS_LABELS, key),
+        priority_label=lambda key: label(PRIORITY_LABELS, key),
+        has_exports=lambda: "exports" in app.blueprints,
+    )
+    register_error_handlers(app)
+    app.after_request(add_security_headers)
+    return app
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def add_security_headers(response):
+    """No inline script, no framing, no sniffing; personal links never leak in a Referer."""
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    from assessment.sessions import UserError
+
+    @app.errorhandler(UserError)
+    def user_error(error: UserError):
+        return render_template("error.html", message=error.message), error.status_code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        message = _("The page had expired. Go back, reload the page and try again; "
+                    "what was already saved is kept.")
+        return render_template("error.html", message=message), 400
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        message = _("Too many attempts from your address. Wait a minute and try again.")
+        return render_template("error.html", message=message), 429
+
+    messages = {
+        404: _l("Page not found."),
+        405: _l("That is not allowed here."),
+        413: _l("The upload is too large."),
+    }
+
+    def http_error(error):
+        return render_template("error.html", message=messages[error.code]), error.code
+
+    for code in messages:
+        app.register_error_handler(code, http_error)
+
+
+app = create_app()
+
+if __name__ == "__main__":
+    app.run()

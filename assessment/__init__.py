@@ -1,0 +1,1 @@
+"""The domain: programmes, review sessions, question banks, answers and scoring."""

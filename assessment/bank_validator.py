@@ -1,0 +1,454 @@
+"""Validation of a bank's data: every problem, with the place it was found and its line."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+KINDS = ("annual_review", "closure_review", "fact_sheet")
+QUESTION_TYPES = (
+    "scale", "single_choice", "multi_choice", "text", "long_text", "number", "yes_no", "date",
+)
+LANGUAGES = ("nb", "en")
+PROGRAMME_YEARS = range(1, 7)
+MAX_SCALE_LEVELS = 11
+CANNOT_ASSESS = "na"
+
+BANK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ITEM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+
+def same_value(answer: Any, value: Any) -> bool:
+    if isinstance(answer, bool) or isinstance(value, bool):
+        return answer is value or answer == value
+    return answer == value or str(answer) == str(value)
+
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    place: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.place}: {self.message}"
+
+
+class BankError(Exception):
+    """A bank file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+
+def validate_bank_data(data: Any, filename: str, root: yaml.Node | None = None) -> list[Problem]:
+    """Every problem in a bank's (JSON-normalised) data; `root` gives line numbers."""
+    return _Validator(filename, root).validate(data)
+
+
+TOP_KEYS = {"id", "version", "kind", "title", "intro", "scales", "scoring", "sections"}
+SECTION_KEYS = {"id", "title", "intro", "questions"}
+SCALE_KEYS = {"min", "max", "labels", "cannot_assess"}
+QUESTION_KEYS = {"id", "type", "label", "help", "required", "show_if", "group"}
+TYPE_KEYS = {
+    "scale": {"scale", "comment"},
+    "single_choice": {"options"},
+    "multi_choice": {"options"},
+    "text": {"max_length"},
+    "long_text": {"max_length"},
+    "number": {"min", "max", "decimals", "unit"},
+    "yes_no": set(),
+    "date": set(),
+}
+COMMENT_MODES = ("none", "optional", "required")
+
+
+class _Validator:
+    """Walks a bank's data and collects every problem with the place it was found."""
+
+    def __init__(self, filename: str, root: yaml.Node | None):
+        self.filename = filename
+        self.root = root
+        self.problems: list[Problem] = []
+        self.named_scales: dict[str, Any] = {}
+
+    # -- reporting
+
+    def error(self, place: str, message: str) -> None:
+        self.problems.append(Problem(self.filename, place, message, self._line(place)))
+
+    def _line(self, place: str) -> int | None:
+        """The 1-based line of the node at `place` in the YAML source, as near as it exists."""
+        node = self.root
+        if node is None or place in ("(top)", "(file)"):
+            return None
+        line = node.start_mark.line + 1
+        for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", place):
+            if isinstance(node, yaml.MappingNode) and key:
+                match = next((v for k, v in node.value if str(k.value) == key), None)
+                if match is None:
+                    return line
+                node = match
+            elif isinstance(node, yaml.SequenceNode) and index:
+                if int(index) >= len(node.value):
+                    return line
+                node = node.value[int(index)]
+            else:
+                return line
+            line = node.start_mark.line + 1
+        return line
+
+    # -- small checks
+
+    def mapping(self, value: Any, place: str) -> bool:
+        if not isinstance(value, dict):
+            self.error(place, f"must be a mapping, got {_kind(value)}")
+            return False
+        return True
+
+    def keys(self, value: dict, place: str, allowed: set[str], required: set[str]) -> None:
+        for key in value:
+            if key not in allowed:
+                self.error(_join(place, key), f"unknown key '{key}'; allowed: {', '.join(sorted(allowed))}")
+        for key in sorted(required - set(value)):
+            self.error(place, f"missing required key '{key}'")
+
+    def text(self, value: Any, place: str) -> None:
+        if not self.mapping(value, place):
+            return
+        for key in value:
+            if key not in LANGUAGES:
+                self.error(_join(place, key), f"unknown language '{key}'; use nb and en")
+        for lang in LANGUAGES:
+            if lang not in value:
+                self.error(_join(place, lang), f"text missing in language '{lang}'")
+            elif not isinstance(value[lang], str) or not value[lang].strip():
+                self.error(_join(place, lang), f"text in '{lang}' must be a non-empty string")
+
+    def optional_text(self, value: dict, key: str, place: str) -> None:
+        if key in value and value[key] is not None:
+            self.text(value[key], _join(place, key))
+
+    def number(self, value: Any, place: str, integer: bool = False) -> bool:
+        ok = isinstance(value, int) if integer else isinstance(value, (int, float))
+        if not ok or isinstance(value, bool):
+            self.error(place, f"must be {'a whole number' if integer else 'a number'}, got {_kind(value)}")
+            return False
+        return True
+
+    def boolean(self, value: dict, key: str, place: str) -> None:
+        if key in value and not isinstance(value[key], bool):
+            self.error(_join(place, key), f"must be true or false, got {_kind(value[key])}")
+
+    # -- the bank
+
+    def validate(self, data: Any) -> list[Problem]:
+        if not isinstance(data, dict):
+            self.error("(top)", f"a bank must be a mapping at the top level, got {_kind(data)}")
+            return self.problems
+        if isinstance(data.get("scales"), dict):
+            self.named_scales = data["scales"]
+        self.keys(data, "(top)", TOP_KEYS, {"id", "version", "kind", "title", "sections"})
+        if "id" in data and not (isinstance(data["id"], str) and BANK_ID.match(data["id"])):
+            self.error("id", "must be lowercase letters, digits and dashes")
+        if "version" in data and not isinstance(data["version"], (str, int, float)):
+            self.error("version", "must be a text such as \"2026.1\"")
+        if "kind" in data and data["kind"] not in KINDS:
+            self.error("kind", f"unknown kind '{data['kind']}'; use one of {', '.join(KINDS)}")
+        if "title" in data:
+            self.text(data["title"], "title")
+        self.optional_text(data, "intro", "")
+        scales = self.validate_named_scales(data.get("scales"))
+        groups = self.validate_scoring(data.get("scoring"))
+        if "sections" in data:
+            self.validate_sections(data["sections"], scales, groups)
+            uses_groups = any(
+                isinstance(q, dict) and q.get("group")
+                for s in data["sections"] if isinstance(s, dict)
+                for q in (s.get("questions") or []) if isinstance(s.get("questions"), list)
+            ) if isinstance(data["sections"], list) else False
+            if uses_groups and not data.get("scoring"):
+                self.error("scoring", "required when questions have a group")
+        return self.problems
+
+    def validate_named_scales(self, scales: Any) -> set[str]:
+        if scales is None or not self.mapping(scales, "scales"):
+            return set()
+        for name, scale in scales.items():
+            if not ITEM_ID.match(name):
+                self.error(f"scales.{name}", "scale names must be lowercase letters, digits and _")
+            self.validate_scale(scale, f"scales.{name}")
+        return set(scales)
+
+    def validate_scale(self, scale: Any, place: str) -> None:
+        if not self.mapping(scale, place):
+            return
+        self.keys(scale, place, SCALE_KEYS, {"min", "max", "labels"})
+        self.boolean(scale, "cannot_assess", place)
+        lo, hi = scale.get("min"), scale.get("max")
+        if "min" in scale and not self.number(lo, f"{place}.min", integer=True):
+            return
+        if "max" in scale and not self.number(hi, f"{place}.max", integer=True):
+            return
+        if lo is None or hi is None:
+            return
+        if lo >= hi:
+            self.error(f"{place}.max", f"must be greater than min ({lo}), got {hi}")
+            return
+        if hi - lo + 1 > MAX_SCALE_LEVELS:
+            self.error(f"{place}.max", f"a scale has at most {MAX_SCALE_LEVELS} levels")
+            return
+        labels = scale.get("labels")
+        if labels is None or not self.mapping(labels, f"{place}.labels"):
+            return
+        for level in range(lo, hi + 1):
+            if str(level) not in labels:
+                self.error(f"{place}.labels", f"no label for level {level}")
+            else:
+                self.text(labels[str(level)], f"{place}.labels.{level}")
+        for key in labels:
+            if not (key.lstrip("-").isdigit() and lo <= int(key) <= hi):
+                self.error(f"{place}.labels.{key}", f"label for a level outside {lo}-{hi}")
+
+    def validate_scoring(self, scoring: Any) -> set[str]:
+        if scoring is None or not self.mapping(scoring, "scoring"):
+            return set()
+        self.keys(scoring, "scoring", {"groups", "weights", "divergence"}, {"groups", "weights"})
+        groups: set[str] = set()
+        if isinstance(scoring.get("groups"), dict) and scoring["groups"]:
+            for name, label in scoring["groups"].items():
+                if not ITEM_ID.match(name):
+                    self.error(f"scoring.groups.{name}", "group names must be lowercase letters, digits and _")
+                self.text(label, f"scoring.groups.{name}")
+                groups.add(name)
+        elif "groups" in scoring:
+            self.error("scoring.groups", "must be a non-empty mapping of group name to label")
+        weights = scoring.get("weights")
+        if "weights" in scoring:
+            self.validate_weights(weights, groups)
+        divergence = scoring.get("divergence")
+        if divergence is not None and self.mapping(divergence, "scoring.divergence"):
+            self.keys(divergence, "scoring.divergence", {"range", "stdev", "split"}, set())
+            for key, value in divergence.items():
+                if self.number(value, f"scoring.divergence.{key}") and value <= 0:
+                    self.error(f"scoring.divergence.{key}", "must be greater than 0")
+        return groups
+
+    def validate_weights(self, weights: Any, groups: set[str]) -> None:
+        if not isinstance(weights, list) or not weights:
+            self.error("scoring.weights", "must be a list of rows with years and a weight per group")
+            return
+        seen: dict[int, int] = {}
+        for i, row in enumerate(weights):
+            place = f"scoring.weights[{i}]"
+            if not self.mapping(row, place):
+                continue
+            if "years" not in row:
+                self.error(place, "missing required key 'years'")
+                continue
+            years = row["years"]
+            if not isinstance(years, list) or not years or not all(
+                    isinstance(y, int) and not isinstance(y, bool) for y in years):
+                self.error(f"{place}.years", "must be a list of programme years such as [1, 2]")
+                continue
+            for year in years:
+                if year not in PROGRAMME_YEARS:
+                    self.error(f"{place}.years", f"programme year {year} is outside 1-6")
+                elif year in seen:
+                    self.error(f"{place}.years", f"year {year} is already in scoring.weights[{seen[year]}]")
+                else:
+                    seen[year] = i
+            total = 0.0
+            for key, value in row.items():
+                if key == "years":
+                    continue
+                if key not in groups:
+                    self.error(f"{place}.{key}", f"unknown group '{key}'; declared: {', '.join(sorted(groups))}")
+                    continue
+                if self.number(value, f"{place}.{key}"):
+                    if value < 0:
+                        self.error(f"{place}.{key}", "a weight cannot be negative")
+                    total += value
+            for group in sorted(groups - set(row)):
+                self.error(place, f"no weight for group '{group}'")
+            if abs(total - 1.0) > 1e-6:
+                self.error(place, f"weights must add up to 1, they add up to {round(total, 6)}")
+        missing = [y for y in PROGRAMME_YEARS if y not in seen]
+        if missing:
+            self.error("scoring.weights", f"no weights for programme year(s) {', '.join(map(str, missing))}")
+
+    def validate_sections(self, sections: Any, scales: set[str], groups: set[str]) -> None:
+        if not isinstance(sections, list) or not sections:
+            self.error("sections", "must be a non-empty list of sections")
+            return
+        section_ids: set[str] = set()
+        earlier: dict[str, dict] = {}  # questions seen so far, for conditions
+        for i, section in enumerate(sections):
+            place = f"sections[{i}]"
+            if not self.mapping(section, place):
+                continue
+            self.keys(section, place, SECTION_KEYS, {"id", "title", "questions"})
+            sid = section.get("id")
+            if "id" in section:
+                if not (isinstance(sid, str) and ITEM_ID.match(sid)):
+                    self.error(f"{place}.id", "must start with a letter and hold only a-z, 0-9 and _")
+                elif sid in section_ids:
+                    self.error(f"{place}.id", f"duplicate section id '{sid}'")
+                section_ids.add(sid)
+            if "title" in section:
+                self.text(section["title"], f"{place}.title")
+            self.optional_text(section, "intro", place)
+            questions = section.get("questions")
+            if "questions" in section:
+                if not isinstance(questions, list) or not questions:
+                    self.error(f"{place}.questions", "must be a non-empty list of questions")
+                    continue
+                for j, question in enumerate(questions):
+                    self.validate_question(question, f"{place}.questions[{j}]", scales, groups, earlier)
+
+    def validate_question(self, q: Any, place: str, scales: set[str], groups: set[str],
+                          earlier: dict[str, dict]) -> None:
+        if not self.mapping(q, place):
+            return
+        qtype = q.get("type")
+        extra = TYPE_KEYS.get(qtype, set()) if isinstance(qtype, str) else set()
+        for key in sorted(set(q) - QUESTION_KEYS - extra):
+            owners = [t for t, keys in TYPE_KEYS.items() if key in keys]
+            if owners and qtype in QUESTION_TYPES:
+                self.error(_join(place, key), f"'{key}' is not used by {qtype} questions, only by "
+                                              f"{', '.join(owners)}")
+                q = {k: v for k, v in q.items() if k != key}
+        self.keys(q, place, QUESTION_KEYS | extra, {"id", "type", "label"})
+        qid = q.get("id")
+        if "id" in q:
+            if not (isinstance(qid, str) and ITEM_ID.match(qid)):
+                self.error(f"{place}.id", "must start with a letter and hold only a-z, 0-9 and _")
+            elif qid in earlier:
+                self.error(f"{place}.id", f"duplicate question id '{qid}'")
+        if "type" in q and qtype not in QUESTION_TYPES:
+            self.error(f"{place}.type", f"unknown type '{qtype}'; use one of {', '.join(QUESTION_TYPES)}")
+        if "label" in q:
+            self.text(q["label"], f"{place}.label")
+        self.optional_text(q, "help", place)
+        self.boolean(q, "required", place)
+        if "group" in q:
+            if qtype != "scale":
+                self.error(f"{place}.group", "only scale questions can be indicators with a group")
+            elif q["group"] not in groups:
+                self.error(f"{place}.group", f"group '{q['group']}' is not declared in scoring.groups")
+        if qtype == "scale":
+            self.validate_question_scale(q, place, scales)
+        elif qtype in ("single_choice", "multi_choice"):
+            self.validate_options(q.get("options"), f"{place}.options")
+        elif qtype in ("text", "long_text") and "max_length" in q:
+            if self.number(q["max_length"], f"{place}.max_length", integer=True) and q["max_length"] < 1:
+                self.error(f"{place}.max_length", "must be at least 1")
+        elif qtype == "number":
+            self.validate_number(q, place)
+        if "show_if" in q:
+            self.validate_condition(q["show_if"], f"{place}.show_if", earlier)
+        if isinstance(qid, str) and qid not in earlier:
+            earlier[qid] = q
+
+    def validate_question_scale(self, q: dict, place: str, scales: set[str]) -> None:
+        if "scale" not in q:
+            self.error(place, "missing required key 'scale'")
+        elif isinstance(q["scale"], str):
+            if q["scale"] not in scales:
+                self.error(f"{place}.scale", f"no scale named '{q['scale']}' in scales")
+        else:
+            self.validate_scale(q["scale"], f"{place}.scale")
+        if "comment" in q and q["comment"] not in COMMENT_MODES:
+            self.error(f"{place}.comment", f"must be one of {', '.join(COMMENT_MODES)}")
+
+    def validate_options(self, options: Any, place: str) -> None:
+        if not isinstance(options, list) or len(options) < 2:
+            self.error(place, "must be a list of at least two options")
+            return
+        values: set[str] = set()
+        for k, option in enumerate(options):
+            oplace = f"{place}[{k}]"
+            if not self.mapping(option, oplace):
+                continue
+            self.keys(option, oplace, {"value", "label"}, {"value", "label"})
+            value = option.get("value")
+            if "value" in option:
+                if not (isinstance(value, str) and OPTION_VALUE.match(value)):
+                    self.error(f"{oplace}.value", "must be a quoted text of a-z, 0-9 and _")
+                elif value in values:
+                    self.error(f"{oplace}.value", f"duplicate option value '{value}'")
+                values.add(str(value))
+            if "label" in option:
+                self.text(option["label"], f"{oplace}.label")
+
+    def validate_number(self, q: dict, place: str) -> None:
+        for key in ("min", "max"):
+            if key in q:
+                self.number(q[key], f"{place}.{key}")
+        if "decimals" in q and self.number(q["decimals"], f"{place}.decimals", integer=True):
+            if not 0 <= q["decimals"] <= 6:
+                self.error(f"{place}.decimals", "must be between 0 and 6")
+        lo, hi = q.get("min"), q.get("max")
+        if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo >= hi:
+            self.error(f"{place}.max", f"must be greater than min ({lo})")
+        self.optional_text(q, "unit", place)
+
+    def validate_condition(self, condition: Any, place: str, earlier: dict[str, dict]) -> None:
+        if not self.mapping(condition, place):
+            return
+        self.keys(condition, place, {"question", "in", "equals"}, {"question"})
+        if ("in" in condition) == ("equals" in condition):
+            self.error(place, "needs exactly one of 'in' or 'equals'")
+            return
+        target_id = condition.get("question")
+        if target_id is None:
+            return
+        target = earlier.get(target_id)
+        if target is None:
+            self.error(f"{place}.question",
+                       f"refers to '{target_id}', which is not a question before this one")
+            return
+        values = condition["in"] if "in" in condition else [condition["equals"]]
+        if not isinstance(values, list) or not values:
+            self.error(f"{place}.in", "must be a non-empty list of values")
+            return
+        possible = _possible_values(target, self.named_scales)
+        if possible is None:
+            return
+        for value in values:
+            if not any(same_value(value, p) for p in possible):
+                key = "in" if "in" in condition else "equals"
+                self.error(f"{place}.{key}", f"'{target_id}' can never have the value {value!r}")
+
+
+def _possible_values(question: dict, named_scales: dict[str, Any]) -> list[Any] | None:
+    """The values a question can take, or None when they are open (text, numbers, dates)."""
+    qtype = question.get("type")
+    if qtype == "yes_no":
+        return [True, False]
+    if qtype in ("single_choice", "multi_choice"):
+        return [o.get("value") for o in question.get("options") or [] if isinstance(o, dict)]
+    scale = question.get("scale")
+    if qtype == "scale" and isinstance(scale, str):
+        scale = named_scales.get(scale)
+    if qtype == "scale" and isinstance(scale, dict):
+        if isinstance(scale.get("min"), int) and isinstance(scale.get("max"), int):
+            return list(range(scale["min"], scale["max"] + 1)) + [CANNOT_ASSESS]
+    return None
+
+
+def _join(place: str, key: str) -> str:
+    return f"{place}.{key}" if place and place != "(top)" else key
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a text", bool: "true/false",
+            type(None): "nothing"}.get(type(value), type(value).__name__)

@@ -1,0 +1,167 @@
+"""A demo programme a newcomer can click through: two years of reviews with answers."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from assessment.banks import CANNOT_ASSESS, Bank, Question, get_bank
+from assessment.extensions import db
+from assessment.facilitators import create_facilitator, find_facilitator, grant_access
+from assessment.models import Answer, Facilitator, Participant, Programme, ReviewSession, utcnow
+from assessment.results import consensus_by_question
+from assessment.sessions import create_programme, create_session, visible_questions
+from assessment.workshop import (add_proposal, carried_proposals, carry_over_proposals,
+                                 save_consensus, session_proposals, set_proposal_status, set_state)
+
+DEMO_PROGRAMME = "Demo: Fjordvik omstillingsprogram"
+DEMO_EMAIL = "demo@example.org"
+DEMO_PASSWORD = "demo-facilitator"
+
+PEOPLE = [
+    ("Kari Nordmann", "leadership"),
+    ("Ola Hansen", "leadership"),
+    ("Ingrid Berg", "leadership"),
+    ("Per Johansen", "leadership"),
+    ("Silje Dahl", "observer_county"),
+    ("Anders Lie", "observer_innovation_norway"),
+    ("Marte Holm", "observer_municipality"),
+]
+
+JUSTIFICATIONS = [
+    "Styret har jobbet godt med dette, men vi mangler fortsatt faste rutiner.",
+    "Vi ser tydelig fremgang sammenlignet med i fjor.",
+    "Her er det et gap mellom plan og gjennomføring.",
+    "Næringslivet er godt involvert, kommunen kan bidra mer.",
+    "Målene er klare, men rapporteringen kommer ofte for sent.",
+    "For tidlig å si mye om effekten, men signalene er gode.",
+]
+DEMO_CONCLUSIONS = [
+    "Gruppen er enig om at arbeidet er i gang, men at **rutinene** må på plass.",
+    "Godt samarbeid, men næringslivet må involveres tidligere i prosjektene.",
+    "Målene er klare. Rapporteringen til styret bør bli jevnere.",
+]
+DEMO_PROPOSALS = [
+    ("Lage en årsplan for styremøtene med faste rapporteringspunkter.", "Styreleder", "p2_organisation", "high"),
+    ("Arrangere to frokostmøter med næringslivet i året.", "Programleder", "p1_anchoring", "medium"),
+    ("Rydde i prosjektporteføljen og avslutte prosjekter uten fremdrift.", "Programleder", None, "low"),
+]
+TEXTS = [
+    "Bedre forankring i kommunestyret og tettere dialog med næringslivet.",
+    "Tydeligere prioritering i prosjektporteføljen og faste statusmøter.",
+    "Mer systematisk oppfølging av effektmålene gjennom året.",
+]
+
+
+def demo_value(question: Question, rng: random.Random, centre: int) -> Any:
+    """A plausible answer to any question type, for demo and test data."""
+    if question.type == "scale":
+        scale = question.scale
+        if scale.cannot_assess and rng.random() < 0.05:
+            return CANNOT_ASSESS
+        return max(scale.min, min(scale.max, centre + rng.choice([-2, -1, 0, 0, 1, 1, 2])))
+    if question.type == "single_choice":
+        return rng.choice(question.options).value
+    if question.type == "multi_choice":
+        return sorted(rng.sample([o.value for o in question.options], k=min(2, len(question.options))))
+    if question.type == "yes_no":
+        return rng.random() < 0.7
+    if question.type == "number":
+        low = int(question.min or 0)
+        money = question.unit is not None and "NOK" in question.unit.en.upper()
+        high = int(question.max) if question.max is not None else low + (5_000_000 if money else 40)
+        value = rng.randrange(low, high + 1, 10_000 if money else 1)
+        return value if question.decimals == 0 else float(value)
+    if question.type == "date":
+        return (date(2026, 10, 1) + timedelta(days=rng.randint(0, 60))).isoformat()
+    if question.type == "text":
+        return rng.choice(TEXTS)[:60]
+    return rng.choice(TEXTS)
+
+
+def fill_answers(participant: Participant, bank: Bank, rng: random.Random, centre: int,
+                 answer_share: float = 1.0) -> None:
+    """Answer every shown question (conditions applied in order), with justifications."""
+    values: dict[str, Any] = {}
+    for question in bank.questions:
+        if question.show_if and question.id not in {q.id for q in visible_questions(bank, values)}:
+            continue
+        if not question.required and rng.random() > answer_share:
+            continue
+        value = demo_value(question, rng, centre)
+        values[question.id] = value
+        comment = rng.choice(JUSTIFICATIONS) if question.comment != "none" else ""
+        db.session.add(Answer(participant=participant, question_id=question.id,
+                              value=value, comment=comment))
+
+
+def add_participants(session: ReviewSession, rng: random.Random, centre: int,
+                     count: int | None = None, submitted: bool = True) -> list[Participant]:
+    people = PEOPLE[:count] if count else PEOPLE
+    participants = []
+    for name, role in people:
+        participant = Participant(session=session, name=name, role_group=role,
+                                  current_step=len(session.bank.sections) - 1,
+                                  submitted_at=utcnow() if submitted else None)
+        db.session.add(participant)
+        fill_answers(participant, session.bank, rng, centre + (1 if role != "leadership" else 0) * -1,
+                     answer_share=0.6)
+        participants.append(participant)
+    db.session.commit()
+    return participants
+
+
+def demo_facilitator() -> Facilitator:
+    return find_facilitator(DEMO_EMAIL) or create_facilitator(DEMO_EMAIL, DEMO_PASSWORD, "Demo Prosessleder")
+
+
+def create_demo(today: date) -> Programme:
+    rng = random.Random(2026)
+    programme = create_programme(DEMO_PROGRAMME, municipality="Fjordvik kommune",
+                                 county="Vestland fylkeskommune", start_year=today.year - 1)
+    grant_access(programme, demo_facilitator(), owner=True)
+    facilitator = demo_facilitator()
+    psv = get_bank("psv")
+    last_year = create_session(programme, psv, 1, today.replace(year=today.year - 1),
+                               title="Programstatusvurdering år 1")
+    add_participants(last_year, rng, centre=3)
+    for number, indicator in enumerate(psv.indicators):
+        save_consensus(last_year, indicator.id, 3 + number % 2, DEMO_CONCLUSIONS[number % 3], "",
+                       facilitator)
+    for text, owner, question_id, priority in DEMO_PROPOSALS:
+        add_proposal(last_year, question_id, text, owner, date(today.year, 6, 1), priority)
+    set_state(last_year, "closed")
+
+    this_year = create_session(programme, psv, 2, today, title="Programstatusvurdering år 2")
+    add_participants(this_year, rng, centre=4, count=5)
+    first = psv.indicators[0]
+    save_consensus(this_year, first.id, 4, "Forankringen er **tydelig bedre** enn i fjor.",
+                   "Observatøren fra fylkeskommunen mener 3.", facilitator)
+    add_proposal(this_year, first.id, "Fast orientering i formannskapet hvert kvartal.",
+                 "Programleder", date(today.year + 1, 3, 1), "high")
+    carry_over_proposals(this_year)
+    for proposal in carried_proposals(this_year)[:1]:
+        set_proposal_status(proposal, "done")
+    fact_sheet = create_session(programme, get_bank("fact-sheet"), 2, today - timedelta(days=10),
+                                title="Faktaark år 2")
+    add_participants(fact_sheet, rng, centre=4, count=1)
+    return programme
+
+
+def delete_demo(programme: Programme) -> None:
+    for access in programme.access:
+        db.session.delete(access)
+    proposals = [p for session in programme.sessions for p in session_proposals(session)]
+    for proposal in sorted(proposals, key=lambda p: p.origin_id is None):  # carried copies first
+        db.session.delete(proposal)
+        db.session.flush()
+    for session in programme.sessions:
+        for consensus in consensus_by_question(session).values():
+            db.session.delete(consensus)
+        for participant in session.participants:
+            for answer in participant.answers:
+                db.session.delete(answer)
+            db.session.delete(participant)
+        db.session.delete(session)
+    db.session.delete(programme)
+    db.session.commit()

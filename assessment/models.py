@@ -1,0 +1,220 @@
+"""SQLAlchemy models: programmes, review sessions, participants and their answers."""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timezone
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from assessment.extensions import db
+
+SESSION_STATES = ("preparation", "scoring", "discussion", "closed")
+PRIORITIES = ("high", "medium", "low")
+PROPOSAL_STATUSES = ("new", "in_progress", "done", "dropped")
+ROLE_GROUPS = (
+    "leadership",
+    "observer_county",
+    "observer_innovation_norway",
+    "observer_municipality",
+)
+# Join codes avoid letters that are easy to misread on a projector (0/O, 1/I/L).
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_token() -> str:
+    """An unguessable participant token (192 bits)."""
+    return secrets.token_urlsafe(24)
+
+
+def new_join_code(length: int = 6) -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(length))
+
+
+class Facilitator(UserMixin, db.Model):
+    """A person with an account: runs review sessions for the programmes they have access to."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class ProgrammeAccess(db.Model):
+    """Which facilitators may see and run a programme's sessions."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "facilitator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id"), index=True)
+    is_owner: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    facilitator: Mapped[Facilitator] = relationship()
+
+
+class Programme(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    municipality: Mapped[str] = mapped_column(String(200), default="")
+    county: Mapped[str] = mapped_column(String(200), default="")
+    start_year: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sessions: Mapped[list[ReviewSession]] = relationship(
+        back_populates="programme", order_by="(ReviewSession.programme_year, ReviewSession.id)"
+    )
+    access: Mapped[list[ProgrammeAccess]] = relationship(cascade="all, delete-orphan")
+
+
+class ReviewSession(db.Model):
+    """One review meeting, run with the exact bank it was created from."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    bank_id: Mapped[str] = mapped_column(String(100))
+    bank_version: Mapped[str] = mapped_column(String(50))
+    bank_hash: Mapped[str] = mapped_column(String(64))
+    bank_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    programme_year: Mapped[int] = mapped_column()
+    meeting_date: Mapped[date | None] = mapped_column()
+    state: Mapped[str] = mapped_column(String(20), default="scoring")
+    join_code: Mapped[str] = mapped_column(String(12), unique=True, default=new_join_code)
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    # Section ids participants may answer; None means every section.
+    open_sections: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    # Indicator ids whose results participants may see; reveal_all shows every one.
+    revealed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reveal_all: Mapped[bool] = mapped_column(default=False)
+    # Divergence rules for this session, overriding the bank's (keys range, stdev, split).
+    divergence_rules: Mapped[dict[str, float] | None] = mapped_column(JSON, nullable=True)
+    locked_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    programme: Mapped[Programme] = relationship(back_populates="sessions")
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="session", order_by="Participant.id"
+    )
+
+    @property
+    def bank(self):
+        from assessment.banks import bank_from_snapshot
+
+        return bank_from_snapshot(self.bank_snapshot, self.bank_hash)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == "closed"
+
+    def is_section_open(self, section_id: str) -> bool:
+        if self.state == "closed":
+            return False
+        return self.open_sections is None or section_id in self.open_sections
+
+    def is_revealed(self, question_id: str) -> bool:
+        return self.reveal_all or question_id in (self.revealed or [])
+
+
+class Participant(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("review_session.id"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    name: Mapped[str] = mapped_column(String(120))
+    role_group: Mapped[str] = mapped_column(String(40), default="leadership")
+    current_step: Mapped[int] = mapped_column(default=0)
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    session: Mapped[ReviewSession] = relationship(back_populates="participants")
+    answers: Mapped[list[Answer]] = relationship(back_populates="participant")
+
+    @property
+    def is_observer(self) -> bool:
+        return self.role_group != "leadership"
+
+
+class Answer(db.Model):
+    """A participant's current answer to one question, keyed by the bank's stable question id."""
+
+    __table_args__ = (UniqueConstraint("participant_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+
+    participant: Mapped[Participant] = relationship(back_populates="answers")
+
+
+class Consensus(db.Model):
+    """The team's common grade for one indicator, with the written conclusion and any dissent."""
+
+    __table_args__ = (UniqueConstraint("session_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("review_session.id"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    grade: Mapped[int | None] = mapped_column()
+    conclusion: Mapped[str] = mapped_column(Text, default="")
+    dissent: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("facilitator.id"))
+
+    changes: Mapped[list[ConsensusChange]] = relationship(
+        back_populates="consensus", order_by="ConsensusChange.id", cascade="all, delete-orphan")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"grade": self.grade, "conclusion": self.conclusion, "dissent": self.dissent}
+
+
+class ConsensusChange(db.Model):
+    """One change to a consensus: who, when, what it was before and after."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consensus_id: Mapped[int] = mapped_column(ForeignKey("consensus.id"), index=True)
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("facilitator.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    consensus: Mapped[Consensus] = relationship(back_populates="changes")
+    facilitator: Mapped[Facilitator | None] = relationship()
+
+
+class Proposal(db.Model):
+    """An improvement proposal for next year's action plan."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("review_session.id"), index=True)
+    question_id: Mapped[str | None] = mapped_column(String(100))  # None: about the programme as a whole
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    deadline: Mapped[date | None] = mapped_column()
+    priority: Mapped[str] = mapped_column(String(10), default="medium")
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    # Carried over from an earlier session's proposal (or imported from last year's workbook).
+    origin_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"))
+    origin_year: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    session: Mapped[ReviewSession] = relationship()

@@ -1,0 +1,168 @@
+"""A session's results as the facilitator's dashboard and the discussion need them, read from the
+database in a few queries and computed with the pure functions in scoring.py."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from assessment.banks import Bank, Question
+from assessment.extensions import db
+from assessment.models import Answer, Consensus, Participant, ReviewSession
+from assessment.scoring import (DivergenceRules, IndicatorStats, discussion_order, divergence_reasons,
+                                indicator_stats, weighted_total)
+from assessment.sessions import effective_values, missing_required, visible_questions
+
+
+@dataclass
+class Response:
+    label: str          # the participant's name, or "Deltaker 3" when the session is anonymous
+    role_group: str
+    value: Any
+    comment: str
+
+
+@dataclass
+class IndicatorResult:
+    question: Question
+    stats: IndicatorStats
+    leadership: IndicatorStats
+    observers: IndicatorStats
+    reasons: list[str]
+    responses: list[Response] = field(default_factory=list)
+
+    @property
+    def divergent(self) -> bool:
+        return bool(self.reasons)
+
+
+@dataclass
+class ParticipantProgress:
+    participant: Participant
+    label: str
+    steps_done: list[bool]
+    submitted: bool
+
+    @property
+    def done_count(self) -> int:
+        return sum(self.steps_done)
+
+
+def participant_label(session: ReviewSession, participant: Participant, number: int) -> str:
+    return f"#{number}" if session.anonymous else participant.name
+
+
+def collect_answers(session: ReviewSession) -> list[tuple[Participant, dict[str, tuple[Any, str]]]]:
+    """Every participant with their answers that count (hidden questions' stale answers dropped)."""
+    participants = list(db.session.scalars(
+        select(Participant).filter_by(session_id=session.id).order_by(Participant.id)))
+    by_participant: dict[int, dict[str, tuple[Any, str]]] = {p.id: {} for p in participants}
+    rows = db.session.execute(
+        select(Answer.participant_id, Answer.question_id, Answer.value, Answer.comment)
+        .join(Participant).filter(Participant.session_id == session.id))
+    for participant_id, question_id, value, comment in rows:
+        by_participant[participant_id][question_id] = (value, comment)
+    bank = session.bank
+    result = []
+    for participant in participants:
+        answers = by_participant[participant.id]
+        counted = effective_values(bank, {qid: v for qid, (v, _c) in answers.items()})
+        result.append((participant, {qid: answers[qid] for qid in counted}))
+    return result
+
+
+def divergence_rules(session: ReviewSession) -> DivergenceRules:
+    bank_rules = session.bank.scoring.divergence if session.bank.scoring else None
+    return DivergenceRules.from_mapping(session.divergence_rules or bank_rules)
+
+
+def indicator_results(session: ReviewSession, answers=None) -> list[IndicatorResult]:
+    """Statistics per indicator, overall and per role group, with divergence and the responses."""
+    answers = collect_answers(session) if answers is None else answers
+    rules = divergence_rules(session)
+    results = []
+    for question in session.bank.indicators:
+        levels = question.scale.levels
+        everyone, leaders, observers, responses = [], [], [], []
+        for number, (participant, given) in enumerate(answers, start=1):
+            if question.id not in given:
+                continue
+            value, comment = given[question.id]
+            everyone.append(value)
+            (observers if participant.is_observer else leaders).append(value)
+            responses.append(Response(participant_label(session, participant, number),
+                                      participant.role_group, value, comment))
+        stats = indicator_stats(everyone, levels)
+        results.append(IndicatorResult(
+            question=question, stats=stats,
+            leadership=indicator_stats(leaders, levels), observers=indicator_stats(observers, levels),
+            reasons=divergence_reasons(stats, rules, levels), responses=responses))
+    return results
+
+
+def other_answers(session: ReviewSession, answers=None) -> list[tuple[Question, list[Response]]]:
+    """The answers to every question that is not an indicator (reflections, closure, fact sheet)."""
+    answers = collect_answers(session) if answers is None else answers
+    rows = []
+    for question in session.bank.questions:
+        if question.is_indicator:
+            continue
+        responses = [
+            Response(participant_label(session, participant, number), participant.role_group,
+                     given[question.id][0], given[question.id][1])
+            for number, (participant, given) in enumerate(answers, start=1) if question.id in given
+        ]
+        if responses:
+            rows.append((question, responses))
+    return rows
+
+
+def discussion_agenda(results: list[IndicatorResult]) -> list[IndicatorResult]:
+    """Indicators to discuss, the most disagreement first."""
+    by_id = {r.question.id: r for r in results}
+    order = discussion_order((r.question.id, r.stats, r.divergent) for r in results)
+    return [by_id[qid] for qid in order]
+
+
+def progress(session: ReviewSession, answers=None) -> list[ParticipantProgress]:
+    """For each participant, which steps are complete (every shown required question answered)."""
+    answers = collect_answers(session) if answers is None else answers
+    bank = session.bank
+    rows = []
+    for number, (participant, given) in enumerate(answers, start=1):
+        missing = {q.id for q in missing_required(bank, given)}
+        shown = {q.id for q in visible_questions(bank, {k: v for k, (v, _c) in given.items()})}
+        steps = []
+        for section in bank.sections:
+            questions = [q for q in section.questions if q.id in shown]
+            answered = any(q.id in given for q in questions)
+            complete = not any(q.id in missing for q in questions)
+            steps.append(complete and (answered or not any(q.required for q in questions)))
+        rows.append(ParticipantProgress(participant, participant_label(session, participant, number),
+                                        steps, participant.submitted_at is not None))
+    return rows
+
+
+def consensus_by_question(session: ReviewSession) -> dict[str, Consensus]:
+    return {c.question_id: c for c in db.session.scalars(select(Consensus).filter_by(session_id=session.id))}
+
+
+def session_total(bank: Bank, programme_year: int, grades: dict[str, Any]) -> float | None:
+    """The weighted total of indicator grades for a programme year, by the bank's weights."""
+    if bank.scoring is None:
+        return None
+    groups = {q.id: q.group for q in bank.indicators}
+    return weighted_total(grades, groups, bank.scoring.weights_for_year(programme_year))
+
+
+def live_version(session: ReviewSession) -> str:
+    """A token that changes whenever anything on the dashboard would: one aggregate query."""
+    answers = db.session.execute(
+        select(func.count(Answer.id), func.max(Answer.updated_at))
+        .join(Participant).filter(Participant.session_id == session.id)).one()
+    people = db.session.execute(
+        select(func.count(Participant.id), func.max(Participant.submitted_at))
+        .filter(Participant.session_id == session.id)).one()
+    return "|".join(str(part) for part in (*answers, *people, session.state, session.reveal_all,
+                                           len(session.revealed or []), session.open_sections))

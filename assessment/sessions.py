@@ -1,0 +1,197 @@
+"""What a facilitator and a participant can do to a review session: state changes with their checks.
+
+Each function checks, changes and commits once. Errors a user can cause are UserError subclasses
+with a message a user can read; the app turns them into a 4xx page.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from assessment.banks import Bank, Question, Section
+from assessment.extensions import db
+from assessment.models import ROLE_GROUPS, Answer, Participant, Programme, ReviewSession, utcnow
+
+
+class UserError(Exception):
+    """Something a user asked for that cannot be done; the message is shown to them."""
+
+    status_code = 400
+
+    def __init__(self, message: Any):
+        super().__init__(str(message))
+        self.message = message
+
+
+class SessionLocked(UserError):
+    status_code = 409
+
+    def __init__(self):
+        super().__init__(_l("This session is locked by the facilitator. Answers can no longer be changed."))
+
+
+class NotFound(UserError):
+    status_code = 404
+
+
+# ---------------------------------------------------------------- programmes and sessions
+
+def create_programme(name: str, municipality: str = "", county: str = "",
+                     start_year: int | None = None) -> Programme:
+    name = (name or "").strip()
+    if not name:
+        raise UserError(_l("A programme needs a name."))
+    programme = Programme(name=name, municipality=municipality.strip(), county=county.strip(),
+                          start_year=start_year)
+    db.session.add(programme)
+    db.session.commit()
+    return programme
+
+
+def create_session(programme: Programme, bank: Bank, programme_year: int,
+                   meeting_date: date | None = None, title: str = "",
+                   state: str = "scoring") -> ReviewSession:
+    """A new session that keeps an exact snapshot of `bank`."""
+    if not 1 <= programme_year <= 6:
+        raise UserError(_l("The programme year must be from 1 to 6."))
+    for _attempt in range(5):
+        session = ReviewSession(
+            programme=programme, title=title.strip() or bank.title.get("nb"),
+            bank_id=bank.id, bank_version=bank.version, bank_hash=bank.hash,
+            bank_snapshot=bank.snapshot, programme_year=programme_year,
+            meeting_date=meeting_date, state=state,
+            # Before the day nothing is open until the facilitator opens it.
+            open_sections=[] if state == "preparation" else None,
+        )
+        db.session.add(session)
+        try:
+            db.session.commit()
+            return session
+        except IntegrityError:  # join code collision: draw another
+            db.session.rollback()
+    raise RuntimeError("could not draw a free join code")
+
+
+def find_session_by_code(code: str) -> ReviewSession:
+    code = (code or "").strip().upper().replace(" ", "").replace("-", "")
+    session = db.session.scalar(select(ReviewSession).filter_by(join_code=code)) if code else None
+    if session is None:
+        raise NotFound(_l("No session has that join code. Check the code on the screen and try again."))
+    return session
+
+
+# ---------------------------------------------------------------- participants
+
+def join_session(session: ReviewSession, name: str, role_group: str) -> Participant:
+    name = " ".join((name or "").split())
+    if not name:
+        raise UserError(_l("Please write your name."))
+    if len(name) > 120:
+        raise UserError(_l("The name is too long (at most 120 characters)."))
+    if role_group not in ROLE_GROUPS:
+        raise UserError(_l("Please choose your role."))
+    if session.is_locked:
+        raise SessionLocked()
+    participant = Participant(session=session, name=name, role_group=role_group)
+    db.session.add(participant)
+    db.session.commit()
+    return participant
+
+
+def find_participant(token: str) -> Participant:
+    participant = db.session.scalar(select(Participant).filter_by(token=token)) if token else None
+    if participant is None:
+        raise NotFound(_l("This link is not valid. Ask the facilitator for a new one."))
+    return participant
+
+
+def stored_answers(participant: Participant) -> dict[str, tuple[Any, str]]:
+    """{question id: (value, comment)} of everything the participant has saved."""
+    rows = db.session.scalars(select(Answer).filter_by(participant_id=participant.id))
+    return {row.question_id: (row.value, row.comment) for row in rows}
+
+
+def stored_values(participant: Participant) -> dict[str, Any]:
+    return {qid: value for qid, (value, _comment) in stored_answers(participant).items()}
+
+
+def save_step(participant: Participant, section: Section, answers: dict[str, tuple[Any, str | None]],
+              next_step: int | None = None, retry: bool = True) -> None:
+    """Store a step's answers (an empty value removes the answer) and where the participant is."""
+    if participant.session.is_locked:
+        raise SessionLocked()
+    question_ids = {q.id for q in section.questions}
+    existing = {
+        row.question_id: row
+        for row in db.session.scalars(select(Answer).filter(
+            Answer.participant_id == participant.id, Answer.question_id.in_(question_ids)))
+    }
+    for question_id, (value, comment) in answers.items():
+        row = existing.get(question_id)
+        if value is None and not comment:
+            if row is not None:
+                db.session.delete(row)
+            continue
+        if row is None:
+            db.session.add(Answer(participant=participant, question_id=question_id,
+                                  value=value, comment=comment or ""))
+        elif row.value != value or row.comment != (comment or ""):
+            row.value = value
+            row.comment = comment or ""
+            row.updated_at = utcnow()
+    if next_step is not None:
+        participant.current_step = next_step
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same step saved twice at once (a double click): the other request stored it first.
+        db.session.rollback()
+        if not retry:
+            raise
+        save_step(participant, section, answers, next_step, retry=False)
+
+
+def step_saved_at(participant: Participant, section: Section) -> str:
+    """When the participant's answers on a step last changed (ISO, UTC), or "" if never."""
+    latest = db.session.scalar(select(func.max(Answer.updated_at)).filter(
+        Answer.participant_id == participant.id,
+        Answer.question_id.in_([q.id for q in section.questions])))
+    return latest.isoformat() + "Z" if latest else ""
+
+
+def visible_questions(bank: Bank, values: dict[str, Any]) -> list[Question]:
+    """The questions a participant is shown, given their answers (conditions applied in order)."""
+    return [q for q in bank.questions if q.show_if is None or q.show_if.matches(values.get(q.show_if.question))]
+
+
+def effective_values(bank: Bank, values: dict[str, Any]) -> dict[str, Any]:
+    """Only the answers that count: a hidden question's stale answer does not."""
+    return {q.id: values[q.id] for q in visible_questions(bank, values) if q.id in values}
+
+
+def missing_required(bank: Bank, answers: dict[str, tuple[Any, str]]) -> list[Question]:
+    """Required questions, shown to this participant, that still lack an answer or justification."""
+    values = {qid: value for qid, (value, _c) in answers.items()}
+    missing = []
+    for question in visible_questions(bank, values):
+        value, comment = answers.get(question.id, (None, ""))
+        if question.required and value is None:
+            missing.append(question)
+        elif (question.type == "scale" and question.comment == "required"
+              and value not in (None, "na") and not (comment or "").strip()):
+            missing.append(question)
+    return missing
+
+
+def submit(participant: Participant) -> None:
+    if participant.session.is_locked:
+        raise SessionLocked()
+    missing = missing_required(participant.session.bank, stored_answers(participant))
+    if missing:
+        raise UserError(_l("Some required questions are not answered yet. They are marked below."))
+    participant.submitted_at = utcnow()
+    db.session.commit()

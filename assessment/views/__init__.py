@@ -1,0 +1,1 @@
+"""Blueprints, one per area; thin: load, check, call the domain, render."""

@@ -1,0 +1,197 @@
+"""The day itself, for the facilitator: live dashboard, discussion agenda, consensus, proposals."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from assessment import workshop
+from assessment.access import session_or_404
+from assessment.extensions import db
+from assessment.locale import current_language
+from assessment.models import Proposal
+from assessment.results import (collect_answers, consensus_by_question, discussion_agenda,
+                                indicator_results, live_version, other_answers, progress,
+                                session_total)
+from assessment.sessions import UserError
+from forms.base import error_text
+from forms.facilitate import ConsensusForm, ProposalForm
+from forms.fields import display_value
+from assessment.labels import ROLE_SHORT_LABELS
+
+bp = Blueprint("discussion", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page here is for logged-in facilitators."""
+
+
+def _dashboard_context(session, version: str | None = None) -> dict:
+    answers = collect_answers(session)
+    results = indicator_results(session, answers)
+    consensus = consensus_by_question(session)
+    grades = {qid: c.grade for qid, c in consensus.items()}
+    means = {r.question.id: r.stats.mean for r in results}
+    return {
+        "session": session, "bank": session.bank, "lang": current_language(),
+        "results": results, "progress": progress(session, answers), "consensus": consensus,
+        "total": session_total(session.bank, session.programme_year, grades),
+        "score_total": session_total(session.bank, session.programme_year, means),
+        "role_labels": ROLE_SHORT_LABELS, "version": version or live_version(session),
+    }
+
+
+@bp.route("/sessions/<int:session_id>/dashboard")
+def dashboard(session_id: int):
+    session = session_or_404(session_id)
+    return render_template("discussion/dashboard.html", **_dashboard_context(session))
+
+
+@bp.route("/sessions/<int:session_id>/live")
+def live(session_id: int):
+    """The dashboard's contents when anything changed since `version`; 204 otherwise.
+    Polled by the page; state is in the database, so any worker process can answer."""
+    session = session_or_404(session_id)
+    version = live_version(session)
+    if request.args.get("version") == version:
+        return "", 204
+    html = render_template("discussion/_live.html", **_dashboard_context(session, version))
+    return jsonify(version=version, html=html)
+
+
+@bp.route("/sessions/<int:session_id>/answers")
+def answers(session_id: int):
+    """The answers to every question that is not an indicator: reflections, closure, fact sheet."""
+    session = session_or_404(session_id)
+    return render_template("discussion/answers.html", session=session, lang=current_language(),
+                           other_answers=other_answers(session), display_value=display_value)
+
+
+@bp.route("/sessions/<int:session_id>/discussion")
+def agenda(session_id: int):
+    session = session_or_404(session_id)
+    context = _dashboard_context(session)
+    context["agenda"] = discussion_agenda(context["results"])
+    return render_template("discussion/agenda.html", **context)
+
+
+def _consensus_form(session, question, consensus) -> ConsensusForm:
+    form = ConsensusForm(prefix="consensus", obj=None)
+    form.grade.choices = [SelectChoice("", _("Not set"))] + [
+        SelectChoice(str(level), f"{level} – {question.scale.labels[level].get(current_language())}")
+        for level in question.scale.levels]
+    if request.method == "GET" and consensus is not None:
+        form.grade.data = "" if consensus.grade is None else str(consensus.grade)
+        form.conclusion.data = consensus.conclusion
+        form.dissent.data = consensus.dissent
+    return form
+
+
+@bp.route("/sessions/<int:session_id>/indicators/<question_id>", methods=["GET", "POST"])
+def indicator(session_id: int, question_id: str):
+    session = session_or_404(session_id)
+    question = session.bank.question(question_id)
+    if question is None or not question.is_indicator:
+        abort(404)
+    consensus = workshop.consensus_for(session, question_id)
+    form = _consensus_form(session, question, consensus)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            grade = int(form.grade.data) if (form.grade.data or "").strip() else None
+            workshop.save_consensus(session, question_id, grade, form.conclusion.data,
+                                    form.dissent.data, current_user)
+            flash(_("The consensus is saved."), "success")
+            return redirect(url_for(".indicator", session_id=session.id, question_id=question_id))
+    context = _dashboard_context(session)
+    result = next(r for r in context["results"] if r.question.id == question_id)
+    agenda = [r.question.id for r in discussion_agenda(context["results"])]
+    position = agenda.index(question_id)
+    previous = workshop.previous_session(session)
+    own_proposals = workshop.session_proposals(session, question_id)
+    context.update(
+        question=question, result=result, form=form, consensus=consensus,
+        proposal_form=ProposalForm(prefix="proposal"),
+        proposals=[p for p in own_proposals if p.origin_year is None],
+        carried=[p for p in own_proposals if p.origin_year is not None],
+        previous=previous,
+        previous_consensus=workshop.consensus_for(previous, question_id) if previous else None,
+        previous_proposals=workshop.session_proposals(previous, question_id) if previous else [],
+        edit_forms=_edit_forms(own_proposals),
+        next_id=agenda[position + 1] if position + 1 < len(agenda) else None,
+        prev_id=agenda[position - 1] if position > 0 else None,
+    )
+    return render_template("discussion/indicator.html", **context), 422 if form.errors else 200
+
+
+def _edit_forms(proposals) -> dict[int, ProposalForm]:
+    return {p.id: ProposalForm(prefix=f"p{p.id}", obj=p, formdata=None) for p in proposals}
+
+
+def _back_to(session, question_id):
+    if question_id:
+        return redirect(url_for(".indicator", session_id=session.id, question_id=question_id) + "#proposals")
+    return redirect(url_for(".proposals", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/proposals", methods=["GET", "POST"])
+def proposals(session_id: int):
+    """All of the session's proposals; POST adds one (to an indicator or the programme as a whole)."""
+    session = session_or_404(session_id)
+    form = ProposalForm(prefix="proposal")
+    if request.method == "POST":
+        question_id = request.form.get("question") or None
+        if not form.validate_on_submit():
+            raise UserError(error_text(form))
+        workshop.add_proposal(session, question_id, form.text.data, form.owner.data or "",
+                              form.deadline.data, form.priority.data, form.status.data)
+        flash(_("The proposal is added."), "success")
+        return _back_to(session, question_id)
+    return render_template("discussion/proposals.html", session=session, bank=session.bank,
+                           lang=current_language(), form=form,
+                           proposals=workshop.session_proposals(session),
+                           edit_forms=_edit_forms(workshop.session_proposals(session)))
+
+
+def _proposal_or_404(session, proposal_id: int) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.session_id != session.id:
+        abort(404)
+    return proposal
+
+
+@bp.route("/sessions/<int:session_id>/proposals/<int:proposal_id>", methods=["POST"])
+def update_proposal(session_id: int, proposal_id: int):
+    session = session_or_404(session_id)
+    proposal = _proposal_or_404(session, proposal_id)
+    if request.form.get("delete") == "1":
+        workshop.delete_proposal(proposal)
+        flash(_("The proposal is deleted."), "success")
+        return _back_to(session, proposal.question_id)
+    if request.form.get("status_only") == "1":
+        workshop.set_proposal_status(proposal, request.form.get("status", ""))
+        return redirect(url_for(".follow_up", session_id=session.id))
+    form = ProposalForm(prefix=f"p{proposal.id}")
+    if not form.validate_on_submit():
+        raise UserError(error_text(form))
+    workshop.update_proposal(proposal, form.text.data, form.owner.data or "", form.deadline.data,
+                             form.priority.data, form.status.data)
+    flash(_("The proposal is saved."), "success")
+    return _back_to(session, proposal.question_id)
+
+
+@bp.route("/sessions/<int:session_id>/follow-up", methods=["GET", "POST"])
+def follow_up(session_id: int):
+    """Last year's proposals carried into this session, with their status."""
+    session = session_or_404(session_id)
+    previous = workshop.previous_session(session)
+    if request.method == "POST":
+        count = workshop.carry_over_proposals(session)
+        flash(_("%(num)d proposals carried over from last year.", num=count), "success")
+        return redirect(url_for(".follow_up", session_id=session.id))
+    return render_template("discussion/follow_up.html", session=session, bank=session.bank,
+                           lang=current_language(), previous=previous,
+                           carried=workshop.carried_proposals(session),
+                           previous_count=len(workshop.session_proposals(previous)) if previous else 0)

@@ -1,0 +1,202 @@
+"""The facilitator's programmes and sessions: create, invite, gates and the join screen."""
+from __future__ import annotations
+
+import io
+
+import segno
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from assessment import facilitators, sessions, workshop
+from assessment.access import programme_or_404, session_or_404, visible_programmes
+from assessment.banks import load_banks
+from assessment.locale import current_language
+from assessment.models import SESSION_STATES
+from assessment.results import consensus_by_question, session_total
+from forms.base import error_text
+from forms.facilitate import InviteForm, ProgrammeForm, SessionForm, ShareForm
+from assessment.labels import ROLE_LABELS
+from wtforms import SelectChoice
+
+bp = Blueprint("facilitate", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page here is for logged-in facilitators."""
+
+
+@bp.route("/programmes", methods=["GET", "POST"])
+def programmes():
+    form = ProgrammeForm()
+    if form.validate_on_submit():
+        programme = sessions.create_programme(form.name.data, form.municipality.data or "",
+                                              form.county.data or "", form.start_year.data)
+        facilitators.grant_access(programme, current_user, owner=True)
+        flash(_("The programme is created."), "success")
+        return redirect(url_for(".programme", programme_id=programme.id))
+    return render_template("facilitate/programmes.html", programmes=visible_programmes(current_user),
+                           form=form), 422 if form.errors else 200
+
+
+def _session_form() -> SessionForm:
+    form = SessionForm()
+    banks, _problems = load_banks()
+    lang = current_language()
+    form.bank_id.choices = [SelectChoice(b.id, f"{b.title.get(lang)} ({b.id} {b.version})")
+                            for b in banks.values()]
+    return form
+
+
+@bp.route("/programmes/<int:programme_id>", methods=["GET", "POST"])
+def programme(programme_id: int):
+    programme = programme_or_404(programme_id)
+    form = _session_form()
+    if form.validate_on_submit():
+        banks, _problems = load_banks()
+        bank = banks.get(form.bank_id.data)
+        if bank is None:
+            raise sessions.UserError(_("That question bank is not available."))
+        session = sessions.create_session(programme, bank, form.programme_year.data,
+                                          form.meeting_date.data, form.title.data or "",
+                                          state="preparation")
+        session.anonymous = form.anonymous.data
+        sessions.db.session.commit()
+        flash(_("The session is created. Open it for scoring when you are ready."), "success")
+        return redirect(url_for(".session", session_id=session.id))
+    return render_template("facilitate/programme.html", programme=programme, form=form,
+                           share_form=ShareForm(prefix="share"), history=_history(programme),
+                           lang=current_language()), 422 if form.errors else 200
+
+
+def _history(programme) -> dict:
+    """Consensus per indicator across the programme's years, for each bank used."""
+    by_bank: dict[str, dict] = {}
+    for session in programme.sessions:
+        bank = session.bank
+        if not bank.indicators:
+            continue
+        entry = by_bank.setdefault(bank.id, {"bank": bank, "sessions": [], "rows": {}})
+        entry["sessions"].append(session)
+        consensus = consensus_by_question(session)
+        grades = {qid: c.grade for qid, c in consensus.items()}
+        session.total = session_total(bank, session.programme_year, grades)
+        for question in bank.indicators:
+            row = entry["rows"].setdefault(question.id, {"question": question, "grades": {}})
+            row["grades"][session.id] = grades.get(question.id)
+    return by_bank
+
+
+@bp.route("/programmes/<int:programme_id>/share", methods=["POST"])
+def share(programme_id: int):
+    programme = programme_or_404(programme_id)
+    form = ShareForm(prefix="share")
+    if not form.validate_on_submit():
+        raise sessions.UserError(error_text(form))
+    facilitator = facilitators.share_programme(programme, form.email.data)
+    flash(_("%(email)s now has access to the programme.", email=facilitator.email), "success")
+    return redirect(url_for(".programme", programme_id=programme.id))
+
+
+@bp.route("/sessions/<int:session_id>")
+def session(session_id: int):
+    session = session_or_404(session_id)
+    invite = InviteForm(prefix="invite")
+    invite.role_group.choices = [SelectChoice(k, v) for k, v in ROLE_LABELS.items()]
+    grades = {qid: c.grade for qid, c in consensus_by_question(session).items()}
+    return render_template("facilitate/session.html", session=session, bank=session.bank,
+                           invite=invite, states=SESSION_STATES, role_labels=ROLE_LABELS,
+                           previous=workshop.previous_session(session),
+                           total=session_total(session.bank, session.programme_year, grades),
+                           lang=current_language())
+
+
+@bp.route("/sessions/<int:session_id>/state", methods=["POST"])
+def set_state(session_id: int):
+    session = session_or_404(session_id)
+    workshop.set_state(session, request.form.get("state", ""))
+    flash(_("The session state is changed."), "success")
+    return redirect(url_for(".session", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/sections", methods=["POST"])
+def set_section(session_id: int):
+    session = session_or_404(session_id)
+    workshop.set_section_open(session, request.form.get("section", ""),
+                              request.form.get("open") == "1")
+    return redirect(url_for(".session", session_id=session.id) + "#sections")
+
+
+@bp.route("/sessions/<int:session_id>/reveal", methods=["POST"])
+def reveal(session_id: int):
+    session = session_or_404(session_id)
+    question_id = request.form.get("question") or None
+    workshop.set_revealed(session, question_id, request.form.get("reveal") == "1")
+    target = request.form.get("back")
+    if target == "discussion":
+        return redirect(url_for("discussion.agenda", session_id=session.id))
+    if target and question_id:
+        return redirect(url_for("discussion.indicator", session_id=session.id, question_id=question_id))
+    return redirect(url_for(".session", session_id=session.id) + "#reveal")
+
+
+@bp.route("/sessions/<int:session_id>/invite", methods=["POST"])
+def invite(session_id: int):
+    session = session_or_404(session_id)
+    form = InviteForm(prefix="invite")
+    form.role_group.choices = [SelectChoice(k, v) for k, v in ROLE_LABELS.items()]
+    if not form.validate_on_submit():
+        raise sessions.UserError(error_text(form))
+    participant = sessions.join_session(session, form.name.data, form.role_group.data)
+    flash(_("Personal link for %(name)s is ready below.", name=participant.name), "success")
+    return redirect(url_for(".session", session_id=session.id) + "#participants")
+
+
+@bp.route("/sessions/<int:session_id>/screen")
+def screen(session_id: int):
+    """The join code and QR code, big, for the projector."""
+    session = session_or_404(session_id)
+    return render_template("facilitate/screen.html", session=session,
+                           join_url=url_for("participate.join", code=session.join_code, _external=True))
+
+
+@bp.route("/sessions/<int:session_id>/qr.svg")
+def qr_code(session_id: int):
+    session = session_or_404(session_id)
+    url = url_for("participate.join", code=session.join_code, _external=True)
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=10, border=2, dark="#000",
+                                    light="#fff", xmldecl=False, svgclass=None, lineclass=None)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")
+
+
+@bp.route("/sessions/<int:session_id>/participants/<int:participant_id>/delete", methods=["POST"])
+def delete_participant(session_id: int, participant_id: int):
+    session = session_or_404(session_id)
+    participant = next((p for p in session.participants if p.id == participant_id), None)
+    if participant is None:
+        abort(404)
+    workshop.delete_participant(participant)
+    flash(_("The participant and their answers are deleted."), "success")
+    return redirect(url_for(".session", session_id=session.id) + "#participants")
+
+
+@bp.route("/sessions/<int:session_id>/anonymise", methods=["POST"])
+def anonymise(session_id: int):
+    session = session_or_404(session_id)
+    workshop.anonymise_session(session)
+    flash(_("The names are replaced by numbers and the personal links no longer work."), "success")
+    return redirect(url_for(".session", session_id=session.id) + "#privacy")
+
+
+@bp.route("/sessions/<int:session_id>/delete", methods=["POST"])
+def delete(session_id: int):
+    session = session_or_404(session_id)
+    if (request.form.get("confirm") or "").strip().upper() != session.join_code:
+        raise sessions.UserError(_("Write the session's join code to confirm the deletion."))
+    programme_id = session.programme_id
+    workshop.delete_session(session)
+    flash(_("The session and all its data are deleted."), "success")
+    return redirect(url_for(".programme", programme_id=programme_id))

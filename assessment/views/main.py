@@ -1,0 +1,34 @@
+"""The front page (join with a code) and the language switch."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from assessment.extensions import failed_attempt_limit, limiter
+from assessment.locale import LANGUAGES
+from assessment.sessions import find_session_by_code
+from forms.join import CodeForm
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limiter.limit(methods=["POST"], **failed_attempt_limit("JOIN_RATE_LIMIT"))
+def index():
+    form = CodeForm()
+    if form.validate_on_submit():
+        session = find_session_by_code(form.code.data)
+        return redirect(url_for("participate.join", code=session.join_code))
+    return render_template("index.html", form=form)
+
+
+@bp.route("/language/<lang>")
+def set_language(lang: str):
+    target = request.args.get("next") or url_for("main.index")
+    # Only local paths: never an open redirect.
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/"):
+        target = url_for("main.index")
+    response = redirect(target)
+    if lang in LANGUAGES:
+        response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response

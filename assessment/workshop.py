@@ -1,0 +1,251 @@
+"""What a facilitator does to a session on the day: gates, reveal, consensus and proposals.
+
+Each function checks, changes and commits once; refusals are UserErrors with a readable message.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from assessment.extensions import db
+from assessment.models import (PRIORITIES, PROPOSAL_STATUSES, SESSION_STATES, Answer, Consensus,
+                               ConsensusChange, Facilitator, Participant, Proposal, ReviewSession,
+                               new_token, utcnow)
+from assessment.sessions import SessionLocked, UserError
+
+
+def _refuse_if_locked(session: ReviewSession) -> None:
+    if session.is_locked:
+        raise SessionLocked()
+
+
+# ---------------------------------------------------------------- gates
+
+def set_state(session: ReviewSession, state: str) -> None:
+    """Move the session to preparation, scoring, discussion or closed (locked)."""
+    if state not in SESSION_STATES:
+        raise UserError(_l("Unknown session state."))
+    session.state = state
+    session.locked_at = utcnow() if state == "closed" else None
+    if state == "scoring":
+        session.open_sections = None  # scoring opens every step; single steps can be closed again
+    db.session.commit()
+
+
+def set_section_open(session: ReviewSession, section_id: str, is_open: bool) -> None:
+    """Open or close one step for the participants."""
+    _refuse_if_locked(session)
+    ids = [s.id for s in session.bank.sections]
+    if section_id not in ids:
+        raise UserError(_l("That step is not in this session's question bank."))
+    current = set(ids if session.open_sections is None else session.open_sections)
+    current = current | {section_id} if is_open else current - {section_id}
+    session.open_sections = [sid for sid in ids if sid in current]
+    db.session.commit()
+
+
+def set_revealed(session: ReviewSession, question_id: str | None, revealed: bool) -> None:
+    """Show (or hide again) one indicator's results to participants; None means all of them."""
+    if question_id is None:
+        session.reveal_all = revealed
+        if not revealed:
+            session.revealed = []
+    else:
+        if session.bank.question(question_id) is None:
+            raise UserError(_l("That question is not in this session's question bank."))
+        current = list(session.revealed or [])
+        if revealed and question_id not in current:
+            current.append(question_id)
+        elif not revealed and question_id in current:
+            current.remove(question_id)
+        session.revealed = current
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- consensus
+
+def consensus_for(session: ReviewSession, question_id: str) -> Consensus | None:
+    return db.session.scalar(select(Consensus).filter_by(session_id=session.id, question_id=question_id))
+
+
+def save_consensus(session: ReviewSession, question_id: str, grade: int | None, conclusion: str,
+                   dissent: str, facilitator: Facilitator | None) -> Consensus:
+    """Record the common grade, conclusion and dissent; every change is kept in the history."""
+    _refuse_if_locked(session)
+    question = session.bank.question(question_id)
+    if question is None or not question.is_indicator:
+        raise UserError(_l("That is not an indicator of this session."))
+    if grade is not None and grade not in question.scale.levels:
+        raise UserError(_l("The grade must be on the indicator's scale."))
+    consensus = consensus_for(session, question_id)
+    before = consensus.as_dict() if consensus else None
+    if consensus is None:
+        consensus = Consensus(session_id=session.id, question_id=question_id)
+        db.session.add(consensus)
+    consensus.grade = grade
+    consensus.conclusion = (conclusion or "").strip()
+    consensus.dissent = (dissent or "").strip()
+    after = consensus.as_dict()
+    if after != before:
+        consensus.updated_at = utcnow()
+        consensus.updated_by_id = facilitator.id if facilitator else None
+        consensus.changes.append(ConsensusChange(
+            facilitator_id=facilitator.id if facilitator else None, before=before, after=after))
+    db.session.commit()
+    return consensus
+
+
+def consensus_grades(session: ReviewSession) -> dict[str, int | None]:
+    return {c.question_id: c.grade for c in db.session.scalars(
+        select(Consensus).filter_by(session_id=session.id))}
+
+
+# ---------------------------------------------------------------- proposals
+
+ANY = object()  # session_proposals: of every question
+
+def _check_proposal(session: ReviewSession, question_id: str | None, text: str, priority: str,
+                    status: str) -> None:
+    if question_id and session.bank.question(question_id) is None:
+        raise UserError(_l("That question is not in this session's question bank."))
+    if not (text or "").strip():
+        raise UserError(_l("Write the proposal."))
+    if priority not in PRIORITIES or status not in PROPOSAL_STATUSES:
+        raise UserError(_l("Choose a priority and a status from the lists."))
+
+
+def add_proposal(session: ReviewSession, question_id: str | None, text: str, owner: str = "",
+                 deadline: date | None = None, priority: str = "medium",
+                 status: str = "new") -> Proposal:
+    _refuse_if_locked(session)
+    _check_proposal(session, question_id, text, priority, status)
+    proposal = Proposal(session_id=session.id, question_id=question_id or None, text=text.strip(),
+                        owner=(owner or "").strip(), deadline=deadline, priority=priority,
+                        status=status)
+    db.session.add(proposal)
+    db.session.commit()
+    return proposal
+
+
+def update_proposal(proposal: Proposal, text: str, owner: str, deadline: date | None,
+                    priority: str, status: str) -> None:
+    _refuse_if_locked(proposal.session)
+    _check_proposal(proposal.session, proposal.question_id, text, priority, status)
+    proposal.text = text.strip()
+    proposal.owner = (owner or "").strip()
+    proposal.deadline = deadline
+    proposal.priority = priority
+    proposal.status = status
+    db.session.commit()
+
+
+def set_proposal_status(proposal: Proposal, status: str) -> None:
+    _refuse_if_locked(proposal.session)
+    if status not in PROPOSAL_STATUSES:
+        raise UserError(_l("Choose a priority and a status from the lists."))
+    proposal.status = status
+    db.session.commit()
+
+
+def delete_proposal(proposal: Proposal) -> None:
+    _refuse_if_locked(proposal.session)
+    db.session.delete(proposal)
+    db.session.commit()
+
+
+def session_proposals(session: ReviewSession, question_id: str | None | object = ANY) -> list[Proposal]:
+    """The session's proposals (of one question, when given; None: the general ones)."""
+    query = select(Proposal).filter_by(session_id=session.id)
+    if question_id is not ANY:
+        query = query.filter(Proposal.question_id.is_(None) if question_id is None
+                             else Proposal.question_id == question_id)
+    return list(db.session.scalars(query.order_by(Proposal.id)))
+
+
+# ---------------------------------------------------------------- last year
+
+def previous_session(session: ReviewSession) -> ReviewSession | None:
+    """The programme's latest earlier session run with the same bank."""
+    return db.session.scalar(
+        select(ReviewSession)
+        .filter(ReviewSession.programme_id == session.programme_id,
+                ReviewSession.bank_id == session.bank_id,
+                ReviewSession.programme_year < session.programme_year)
+        .order_by(ReviewSession.programme_year.desc(), ReviewSession.id.desc()))
+
+
+def carried_proposals(session: ReviewSession) -> list[Proposal]:
+    return list(db.session.scalars(select(Proposal).filter(
+        Proposal.session_id == session.id, Proposal.origin_year.is_not(None)).order_by(Proposal.id)))
+
+
+def carry_over_proposals(session: ReviewSession) -> int:
+    """Copy last year's proposals into this session for follow-up (once each); returns how many."""
+    _refuse_if_locked(session)
+    previous = previous_session(session)
+    if previous is None:
+        return 0
+    already = {p.origin_id for p in carried_proposals(session)}
+    count = 0
+    for old in session_proposals(previous):
+        if old.id in already:
+            continue
+        db.session.add(Proposal(
+            session_id=session.id, question_id=old.question_id, text=old.text, owner=old.owner,
+            deadline=old.deadline, priority=old.priority,
+            status="in_progress" if old.status == "new" else old.status,
+            origin_id=old.id, origin_year=previous.programme_year))
+        count += 1
+    db.session.commit()
+    return count
+
+
+# ---------------------------------------------------------------- personal data
+
+def delete_participant(participant: Participant) -> None:
+    """Remove a participant and every answer they gave."""
+    for answer in db.session.scalars(select(Answer).filter_by(participant_id=participant.id)):
+        db.session.delete(answer)
+    db.session.delete(participant)
+    db.session.commit()
+
+
+def anonymise_session(session: ReviewSession) -> None:
+    """Replace the participants' names with numbers and end their personal links; scores stay."""
+    for number, participant in enumerate(session.participants, start=1):
+        participant.name = f"#{number}"
+        participant.token = new_token()
+    session.anonymous = True
+    db.session.commit()
+
+
+def delete_session(session: ReviewSession) -> None:
+    """Delete a session with its participants, answers, consensus, history and proposals."""
+    carried_elsewhere = db.session.scalars(select(Proposal).filter(
+        Proposal.origin_id.in_(select(Proposal.id).filter_by(session_id=session.id))))
+    for proposal in carried_elsewhere:
+        proposal.origin_id = None  # next year's copies stay, without the link
+    for proposal in session_proposals(session):
+        db.session.delete(proposal)
+    for consensus in db.session.scalars(select(Consensus).filter_by(session_id=session.id)):
+        db.session.delete(consensus)
+    for participant in session.participants:
+        for answer in db.session.scalars(select(Answer).filter_by(participant_id=participant.id)):
+            db.session.delete(answer)
+        db.session.delete(participant)
+    db.session.delete(session)
+    db.session.commit()
+
+
+def import_proposals(session: ReviewSession, rows: list[dict]) -> int:
+    """Carry proposals read from last year's workbook into this session; returns how many."""
+    _refuse_if_locked(session)
+    for row in rows:
+        db.session.add(Proposal(
+            session_id=session.id, question_id=row["question_id"], text=row["text"],
+            owner=row["owner"], deadline=row["deadline"], priority=row["priority"],
+            status=row["status"], origin_year=row["year"] or max(session.programme_year - 1, 1)))
+    db.session.commit()
+    return len(rows)

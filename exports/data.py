@@ -1,0 +1,125 @@
+"""Everything an export needs about a session and its programme, collected in a few queries into
+plain rows, so the workbook, the report and the raw files never query the database themselves."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from assessment.banks import Bank, Question
+from assessment.extensions import db
+from assessment.models import Answer, Consensus, Participant, Proposal, ReviewSession
+from assessment.results import (IndicatorResult, collect_answers, indicator_results,
+                                participant_label, session_total)
+from assessment.workshop import previous_session
+from forms.fields import display_value
+
+
+@dataclass
+class AnswerRow:
+    participant: str
+    role_group: str
+    section: str
+    question_id: str
+    question: str
+    value: Any            # the stored value: number, text, list, bool or ISO date
+    value_label: str      # as a person reads it
+    comment: str
+    changed: datetime
+
+
+@dataclass
+class IndicatorRow:
+    question: Question
+    label: str
+    group: str
+    result: IndicatorResult
+    consensus: int | None
+    conclusion: str
+    dissent: str
+
+
+@dataclass
+class ProposalRow:
+    indicator: str
+    question_id: str | None
+    text: str
+    owner: str
+    deadline: date | None
+    priority: str
+    status: str
+    year: int
+
+
+@dataclass
+class SessionData:
+    session: ReviewSession
+    bank: Bank
+    lang: str
+    participants_by_role: dict[str, int]
+    indicators: list[IndicatorRow]
+    answers: list[AnswerRow]
+    proposals: list[ProposalRow]
+    carried: list[ProposalRow]
+    total: float | None
+    previous: ReviewSession | None
+    history: list[tuple[ReviewSession, dict[str, int | None], float | None]] = field(default_factory=list)
+    other_sessions: list[SessionData] = field(default_factory=list)  # fact sheet, closure of the programme
+
+
+def _proposal_row(proposal: Proposal, bank: Bank, lang: str, year: int) -> ProposalRow:
+    question = bank.question(proposal.question_id) if proposal.question_id else None
+    return ProposalRow(question.label.get(lang) if question else "", proposal.question_id, proposal.text,
+                       proposal.owner, proposal.deadline, proposal.priority, proposal.status,
+                       proposal.origin_year or year)
+
+
+def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool = True) -> SessionData:
+    bank = session.bank
+    answers = collect_answers(session)
+    results = {r.question.id: r for r in indicator_results(session, answers)}
+    consensus = {c.question_id: c for c in db.session.scalars(
+        select(Consensus).filter_by(session_id=session.id))}
+    changed = {(pid, qid): at for pid, qid, at in db.session.execute(
+        select(Answer.participant_id, Answer.question_id, Answer.updated_at)
+        .join(Participant).filter(Participant.session_id == session.id))}
+    by_role: dict[str, int] = {}
+    rows: list[AnswerRow] = []
+    questions = {q.id: (q, s) for s in bank.sections for q in s.questions}
+    for number, (participant, given) in enumerate(answers, start=1):
+        by_role[participant.role_group] = by_role.get(participant.role_group, 0) + 1
+        label = participant_label(session, participant, number)
+        for question_id, (value, comment) in given.items():
+            question, section = questions[question_id]
+            rows.append(AnswerRow(label, participant.role_group, section.title.get(lang), question_id,
+                                  question.label.get(lang), value, display_value(question, value, lang),
+                                  comment or "", changed[(participant.id, question_id)]))
+    indicators = []
+    for question in bank.indicators:
+        c = consensus.get(question.id)
+        group = bank.scoring.groups[question.group].get(lang) if bank.scoring else ""
+        indicators.append(IndicatorRow(question, question.label.get(lang), group, results[question.id],
+                                       c.grade if c else None, c.conclusion if c else "",
+                                       c.dissent if c else ""))
+    proposals = list(db.session.scalars(select(Proposal).filter_by(session_id=session.id).order_by(Proposal.id)))
+    grades = {qid: c.grade for qid, c in consensus.items()}
+    data = SessionData(
+        session=session, bank=bank, lang=lang, participants_by_role=by_role, indicators=indicators,
+        answers=rows,
+        proposals=[_proposal_row(p, bank, lang, session.programme_year) for p in proposals if not p.origin_year],
+        carried=[_proposal_row(p, bank, lang, session.programme_year) for p in proposals if p.origin_year],
+        total=session_total(bank, session.programme_year, grades),
+        previous=previous_session(session),
+    )
+    if with_programme:
+        for other in session.programme.sessions:
+            if other.bank_id == session.bank_id:
+                other_grades = {c.question_id: c.grade for c in db.session.scalars(
+                    select(Consensus).filter_by(session_id=other.id))}
+                data.history.append((other, other_grades, session_total(other.bank, other.programme_year, other_grades)))
+            elif other.bank.kind in ("fact_sheet", "closure_review"):
+                data.other_sessions.append(session_data(other, lang, with_programme=False))
+    return data
+

@@ -1,0 +1,68 @@
+"""Machine-readable exports: every answer in long format (CSV) and the session's results (JSON)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from exports.data import SessionData
+
+ANSWER_COLUMNS = ["participant", "role_group", "section", "question_id", "question", "value",
+                  "value_label", "comment", "changed"]
+
+
+def _csv_text(value: Any) -> Any:
+    """Text that a spreadsheet might read as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
+
+
+def answers_csv(data: SessionData) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(ANSWER_COLUMNS)
+    for a in data.answers:
+        value = json.dumps(a.value, ensure_ascii=False) if isinstance(a.value, (list, dict)) else a.value
+        writer.writerow([_csv_text(v) for v in (a.participant, a.role_group, a.section, a.question_id,
+                                                a.question, value, a.value_label, a.comment,
+                                                a.changed.isoformat())])
+    return buffer.getvalue()
+
+
+def session_json(data: SessionData) -> str:
+    session, bank = data.session, data.bank
+    document = {
+        "programme": {"name": session.programme.name, "municipality": session.programme.municipality,
+                      "county": session.programme.county},
+        "session": {"id": session.id, "title": session.title, "programme_year": session.programme_year,
+                    "date": session.meeting_date.isoformat() if session.meeting_date else None,
+                    "state": session.state},
+        "bank": {"id": bank.id, "version": bank.version, "hash": session.bank_hash},
+        "participants_by_role": data.participants_by_role,
+        "weighted_total": data.total,
+        "indicators": [
+            {"question_id": i.question.id, "label": i.label, "group": i.question.group,
+             "consensus": i.consensus, "conclusion": i.conclusion, "dissent": i.dissent,
+             "divergent": i.result.divergent,
+             "statistics": {who: {"n": s.n, "cannot_assess": s.cannot_assess, "mean": s.mean,
+                                  "median": s.median, "min": s.min, "max": s.max, "stdev": s.stdev,
+                                  "distribution": {str(k): v for k, v in s.distribution.items()}}
+                            for who, s in (("all", i.result.stats), ("leadership", i.result.leadership),
+                                           ("observers", i.result.observers))}}
+            for i in data.indicators
+        ],
+        "proposals": [
+            {"question_id": p.question_id, "text": p.text, "owner": p.owner,
+             "deadline": p.deadline.isoformat() if p.deadline else None, "priority": p.priority,
+             "status": p.status, "year": p.year}
+            for p in data.proposals + data.carried
+        ],
+        "answers": [
+            {"participant": a.participant, "role_group": a.role_group, "question_id": a.question_id,
+             "value": a.value, "comment": a.comment, "changed": a.changed.isoformat()}
+            for a in data.answers
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)

@@ -1,0 +1,148 @@
+"""The form for one step (section) of a bank, built at runtime: one field per question, in order."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from forms.base import Form
+from werkzeug.datastructures import MultiDict
+from wtforms import TextAreaField
+from wtforms.validators import Length, StopValidation
+
+from assessment.banks import CANNOT_ASSESS, Question, Section
+from forms.fields import COMMENT_MAX_LENGTH, question_type
+
+COMMENT_SUFFIX = "__comment"
+
+
+class StepForm(Form):
+    """Base class; make_step_form() adds the fields of one section."""
+
+    section: Section
+    known_values: dict[str, Any]
+
+    def current_value(self, question_id: str) -> Any:
+        """An answer as this request sees it: the posted field if on this step, else the stored one."""
+        field = self._fields.get(question_id)
+        if field is not None and getattr(field, "question", None) is not None:
+            try:
+                return question_type(field.question).stored_value(field)
+            except (TypeError, ValueError):
+                return None
+        return self.known_values.get(question_id)
+
+    def is_shown(self, question: Question) -> bool:
+        condition = question.show_if
+        return condition is None or condition.matches(self.current_value(condition.question))
+
+    def answer_fields(self):
+        """(question, field, comment field or None) for each question of the step."""
+        for question in self.section.questions:
+            yield question, self[question.id], self._fields.get(question.id + COMMENT_SUFFIX)
+
+    def displayed_fields(self):
+        """Like answer_fields, less the questions hidden by an answer on another step."""
+        on_this_step = {q.id for q in self.section.questions}
+        for question, field, comment in self.answer_fields():
+            condition = question.show_if
+            if condition and condition.question not in on_this_step and not self.is_shown(question):
+                continue
+            live = bool(condition and condition.question in on_this_step)
+            yield question, field, comment, live
+
+    def values(self) -> dict[str, tuple[Any, str | None]]:
+        """Stored form of every valid, shown answer: {question id: (value or None, comment)}."""
+        result = {}
+        for question, field, comment in self.answer_fields():
+            if field.errors or not self.is_shown(question):
+                continue
+            if comment is not None and comment.errors:
+                continue
+            value = question_type(question).stored_value(field)
+            result[question.id] = (value, comment.data.strip() if comment and comment.data else None)
+        return result
+
+    def errors_beyond_missing(self) -> bool:
+        """True when a field holds something invalid, not merely nothing."""
+        return any(
+            f.errors and not getattr(f, "missing", False)
+            for f in self._fields.values()
+        )
+
+
+class Shown:
+    """Validator: a hidden question is never required and its value is ignored; a shown and
+    required question must be answered."""
+
+    def __init__(self, question: Question, required: bool, message=None):
+        self.question = question
+        self.required = required
+        self.message = message or _l("Please answer this question.")
+
+    def __call__(self, form: StepForm, field):
+        field.missing = False
+        if not form.is_shown(self.question):
+            field.errors[:] = []
+            raise StopValidation()
+        if _is_empty(field):
+            field.errors[:] = []
+            if self.required:
+                field.missing = True
+                raise StopValidation(self.message)
+            raise StopValidation()
+
+
+class JustifiedIfScored:
+    """Validator for a scale's comment: required when a score (not "cannot assess") is given."""
+
+    def __init__(self, question: Question):
+        self.question = question
+
+    def __call__(self, form: StepForm, field):
+        field.missing = False
+        score = form[self.question.id]
+        if not form.is_shown(self.question) or _is_empty(score) or score.data == CANNOT_ASSESS:
+            raise StopValidation()
+        if not (field.data or "").strip():
+            field.missing = True
+            raise StopValidation(_l("Please give a short justification for your score."))
+
+
+def _is_empty(field) -> bool:
+    data = field.raw_data if field.raw_data is not None else []
+    return not any(str(item).strip() for item in data)
+
+
+def make_step_form(section: Section, known_values: dict[str, Any], lang: str,
+                   formdata: MultiDict | None = None, stored: dict[str, tuple[Any, str]] | None = None,
+                   **kwargs) -> StepForm:
+    """A form for `section`. With formdata it reads a POST; without, it shows `stored` answers."""
+    attrs: dict[str, Any] = {}
+    for question in section.questions:
+        qtype = question_type(question)
+        field = qtype.make_field(question, lang, [Shown(question, question.required)])
+        field.kwargs["description"] = question.help.get(lang) if question.help else ""
+        attrs[question.id] = field
+        if question.type == "scale" and question.comment != "none":
+            validators = [Length(max=COMMENT_MAX_LENGTH)]
+            if question.comment == "required":
+                validators.insert(0, JustifiedIfScored(question))
+            attrs[question.id + COMMENT_SUFFIX] = TextAreaField(_l("Justification"), validators=validators)
+    form_class = type("SectionStepForm", (StepForm,), attrs)
+    if formdata is None:
+        formdata = MultiDict()
+        for question in section.questions:
+            value, comment = (stored or {}).get(question.id, (None, None))
+            form_value = question_type(question).form_value(value)
+            if isinstance(form_value, list):
+                formdata.setlist(question.id, form_value)
+            elif form_value is not None:
+                formdata[question.id] = form_value
+            if comment:
+                formdata[question.id + COMMENT_SUFFIX] = comment
+    form = form_class(formdata=formdata, **kwargs)
+    form.section = section
+    form.known_values = known_values
+    for question, field, _comment in form.answer_fields():
+        field.question = question
+    return form

@@ -1,0 +1,40 @@
+// The live dashboard: ask the server every half second whether anything changed, and swap in the
+// new contents when it did. The state lives in the database, so any app process can answer.
+(function () {
+  "use strict";
+  var box = document.getElementById("live");
+  if (!box || !window.fetch) { return; }
+  var url = box.getAttribute("data-live-url");
+  var version = box.getAttribute("data-version");
+  var delay = 500;
+
+  function poll() {
+    fetch(url + "?version=" + encodeURIComponent(version), {
+      credentials: "same-origin", headers: { "Accept": "application/json" }, cache: "no-store"
+    }).then(function (response) {
+      if (response.status === 200) {
+        return response.json().then(function (data) {
+          version = data.version;
+          box.setAttribute("data-version", version);
+          // Keep open what the facilitator had opened.
+          var open = Array.prototype.map.call(box.querySelectorAll("details[open]"), function (d) { return d.id; });
+          box.innerHTML = data.html;
+          open.forEach(function (id) {
+            var details = id && document.getElementById(id);
+            if (details) { details.open = true; }
+          });
+        });
+      }
+      if (response.status !== 204) { throw new Error("status " + response.status); }
+    }).then(function () {
+      delay = 500;
+      box.removeAttribute("data-offline");
+    }, function () {
+      delay = Math.min(delay * 2, 10000);  // server away: back off, then keep trying
+      box.setAttribute("data-offline", "true");
+    }).then(function () {
+      window.setTimeout(poll, delay);
+    });
+  }
+  window.setTimeout(poll, delay);
+})();

@@ -1,0 +1,126 @@
+"""Fixtures: the app on a fresh real database (a SQLite file, or PostgreSQL when DATABASE_URL is
+set), a test client that speaks HTTP with CSRF tokens like a browser, and a CLI runner."""
+from __future__ import annotations
+
+import contextvars
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from app import create_app
+from assessment.extensions import db, limiter
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("DATABASE_URL", "").strip()
+
+
+def _app_config(database_uri: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "PUBLIC_URL": "http://localhost",
+    }
+
+
+def _postgres_uri() -> str:
+    url = POSTGRES_URL
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production, even while the test holds one
+    (otherwise the request would share the test's `g` and database session)."""
+
+    def open(self, *args, **kwargs):
+        def request():
+            _cv_app.set(None)
+            return FlaskClient.open(self, *args, **kwargs)
+
+        return contextvars.copy_context().run(request)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> str:
+    """Run the real migrations once: into a template SQLite file, or into PostgreSQL."""
+    if POSTGRES_URL:
+        uri = _postgres_uri()
+        app = create_app(_app_config(uri))
+        with app.app_context():
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            upgrade()
+            db.engine.dispose()
+        return uri
+    template = tmp_path_factory.mktemp("template") / "template.sqlite"
+    app = create_app(_app_config(f"sqlite:///{template}"))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return str(template)
+
+
+@pytest.fixture
+def app(migrated_database, tmp_path):
+    if POSTGRES_URL:
+        uri = migrated_database
+    else:
+        path = tmp_path / "test.sqlite"
+        shutil.copy(migrated_database, path)
+        uri = f"sqlite:///{path}"
+    app = create_app(_app_config(uri))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        limiter.reset()  # rate limits start afresh for every test
+    yield app
+    with app.app_context():
+        if POSTGRES_URL:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context, for calling the domain directly and reading the database."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def banks_dir(app, tmp_path):
+    """A private copy of the shipped banks that a test may edit."""
+    folder = tmp_path / "banks"
+    shutil.copytree(ROOT / "question_banks", folder)
+    app.config["BANKS_DIR"] = str(folder)
+    return folder
+
+
+@pytest.fixture
+def mini(app, ctx):
+    """A session run with tests/banks/mini.yaml, a small bank with every question type."""
+    from tests.helpers import make_session
+
+    app.config["BANKS_DIR"] = str(ROOT / "tests" / "banks")
+    return make_session("mini", year=2)

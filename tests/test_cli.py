@@ -1,0 +1,53 @@
+"""The command line: creating a session and the demo."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from assessment.demo import DEMO_PROGRAMME
+from assessment.extensions import db
+from assessment.models import Answer, Participant, Programme, ReviewSession
+from tests.helpers import page_text
+
+
+def test_session_create_prints_a_join_link_that_opens_the_form(runner, client, app):
+    result = runner.invoke(args=["session", "create", "--bank", "psv", "--programme", "Fjordby",
+                                 "--year", "3", "--date", "2026-11-05"])
+    assert result.exit_code == 0, result.output
+    link = re.search(r"Join link: http://localhost(/join/\w+)", result.output).group(1)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Fjordby" in page_text(page)
+    with app.app_context():
+        session = db.session.scalar(select(ReviewSession))
+        assert session.programme_year == 3 and session.bank_id == "psv"
+        assert str(session.meeting_date) == "2026-11-05"
+
+
+def test_session_create_refuses_an_unknown_bank_and_a_bad_year(runner):
+    assert runner.invoke(args=["session", "create", "--bank", "nope", "--programme", "X",
+                               "--year", "1"]).exit_code != 0
+    assert runner.invoke(args=["session", "create", "--bank", "psv", "--programme", "X",
+                               "--year", "9"]).exit_code != 0
+
+
+def test_demo_makes_two_years_of_reviews_with_answers_once(runner, app):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0 and "already there" in again.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Programme.id))) == 1
+        programme = db.session.scalar(select(Programme).filter_by(name=DEMO_PROGRAMME))
+        years = sorted(s.programme_year for s in programme.sessions if s.bank_id == "psv")
+        assert years == [1, 2]
+        assert db.session.scalar(select(func.count(Participant.id))) >= 10
+        assert db.session.scalar(select(func.count(Answer.id))) > 100
+
+
+def test_demo_participant_link_works(runner, client):
+    result = runner.invoke(args=["demo"])
+    link = re.search(r"a participant's link: http://localhost(/p/[\w-]+)", result.output).group(1)
+    response = client.get(link, follow_redirects=True)
+    assert response.status_code == 200

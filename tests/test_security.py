@@ -1,0 +1,148 @@
+"""Access control, CSRF, rate limits and security headers, tested from the outside."""
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from assessment.extensions import db
+
+from assessment.models import JOIN_CODE_ALPHABET, new_join_code, new_token
+from tests.helpers import (answer_step, csrf_token, join, login, make_facilitator, make_session,
+                           page_text, post_form, step_url)
+
+
+def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, client, mini):
+    make_facilitator(programmes=[mini.programme])
+    login(client)
+    token = join(app.test_client(), mini)
+    values = {"session_id": mini.id, "programme_id": mini.programme.id, "token": token, "number": 1,
+              "code": mini.join_code, "question_id": "plan", "proposal_id": 1, "lang": "en",
+              "participant_id": mini.participants[0].id}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint == "static":
+            continue
+        url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
+        response = client.post(url, data={"name": "x", "action": "save", "state": "closed"})
+        assert response.status_code == 400, (rule.rule, response.status_code)
+        checked += 1
+    assert checked >= 15
+    db.session.expire_all()
+    assert not mini.is_locked and len(mini.participants) == 1
+
+
+def test_security_headers_forbid_inline_script_and_framing(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_no_page_has_inline_script(client, mini):
+    token = join(client, mini)
+    for url in ("/", f"/join/{mini.join_code}", step_url(token, 1), f"/p/{token}/review", "/login"):
+        html = client.get(url).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert not re.search(r"<[^>]*\son[a-z]+\s*=", html), url  # no inline event handlers
+
+
+def test_session_cookie_is_http_only_and_secure_behind_https(app, client):
+    client.get("/login")
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.http_only
+    app.config["SESSION_COOKIE_SECURE"] = True
+    fresh = app.test_client()
+    fresh.get("/login", base_url="https://localhost")
+    assert fresh.get_cookie("session", domain="localhost").secure
+
+
+def test_a_participant_reaches_no_facilitator_page(app, client, mini):
+    token = join(client, mini)
+    for url in (f"/sessions/{mini.id}", f"/sessions/{mini.id}/dashboard", f"/sessions/{mini.id}/live",
+                f"/programmes/{mini.programme.id}", "/programmes"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+    assert client.get(f"/p/{token}/review").status_code == 200
+
+
+def test_a_participant_token_opens_only_its_own_session(app, mini):
+    other = make_session("mini", programme="Et annet program")
+    first, second = app.test_client(), app.test_client()
+    token_a = join(first, mini, "Anne")
+    token_b = join(second, other, "Bjørn")
+    answer_step(second, token_b, 2, {"jobs": "6"}, action="save")
+    # A's link shows A's session and answers only; B's answers are nowhere on A's pages.
+    review_a = page_text(first.get(f"/p/{token_a}/review"))
+    assert "Anne" in review_a and "Bjørn" not in review_a and "Svært godt" not in review_a
+    assert "Et annet program" not in review_a
+
+
+def test_one_facilitator_cannot_touch_anothers_session(app, client, mini):
+    make_facilitator("eier@example.org", programmes=[mini.programme])
+    make_facilitator("fremmed@example.org", programmes=[])
+    owner = app.test_client()
+    login(owner, "eier@example.org")
+    page = owner.get(f"/sessions/{mini.id}").get_data(as_text=True)
+    login(client, "fremmed@example.org")
+    token = csrf_token(client.get("/programmes").get_data(as_text=True))
+    for url, data in ((f"/sessions/{mini.id}/state", {"state": "closed"}),
+                      (f"/sessions/{mini.id}/reveal", {"reveal": "1"}),
+                      (f"/sessions/{mini.id}/indicators/plan", {"consensus-grade": "1"}),
+                      (f"/programmes/{mini.programme.id}/share", {"share-email": "fremmed@example.org"})):
+        assert client.post(url, data={**data, "csrf_token": token}).status_code == 404, url
+    assert page  # the owner still sees it
+
+
+def test_tokens_and_join_codes_cannot_be_guessed_in_practice():
+    tokens = {new_token() for _ in range(1000)}
+    assert len(tokens) == 1000 and all(len(t) >= 32 for t in tokens)
+    assert 24 * 8 >= 128  # 24 random bytes behind each token
+    code = new_join_code()
+    assert len(code) == 6 and set(code) <= set(JOIN_CODE_ALPHABET)
+    # 31^6 codes; with 20 wrong guesses a minute per address, a guess succeeds once in years.
+    assert math.log2(len(JOIN_CODE_ALPHABET) ** 6) > 29
+
+
+def test_wrong_join_codes_are_rate_limited_with_a_clear_message(app, client, mini):
+    app.config["JOIN_RATE_LIMIT"] = "3 per minute"
+    for _ in range(3):
+        assert post_form(client, "/", {"code": "AAAAAA"}).status_code == 404
+    response = post_form(client, "/", {"code": "BBBBBB"})
+    assert response.status_code == 429
+    assert "For mange forsøk" in page_text(response)
+    # A person who knows the code is not affected by other people's misses at a different address.
+    other = app.test_client()
+    response = other.get(f"/join/{mini.join_code}", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert response.status_code == 200
+
+
+def test_failed_logins_are_rate_limited(app, client, ctx):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    make_facilitator()
+    for _ in range(3):
+        assert post_form(client, "/login", {"email": "leder@example.org", "password": "feil"}).status_code == 422
+    response = post_form(client, "/login", {"email": "leder@example.org", "password": "et-godt-passord"})
+    assert response.status_code == 429
+
+
+def test_guessing_personal_links_is_rate_limited(app, client):
+    app.config["JOIN_RATE_LIMIT"] = "2 per minute"
+    assert client.get("/p/guess-1").status_code == 404
+    assert client.get("/p/guess-2").status_code == 404
+    assert client.get("/p/guess-3").status_code == 429
+
+
+@pytest.mark.parametrize("name", ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>'])
+def test_script_in_a_name_is_shown_as_text(app, client, mini, name):
+    make_facilitator(programmes=[mini.programme])
+    token = join(app.test_client(), mini, name)
+    login(client)
+    for url in (f"/sessions/{mini.id}", f"/sessions/{mini.id}/dashboard"):
+        html = client.get(url).get_data(as_text=True)
+        assert name not in html and "&lt;" in html
+    assert token
