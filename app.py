@@ -5,7 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -103,6 +103,7 @@ def create_app(config: dict | None = None) -> Flask:
         has_exports=lambda: "exports" in app.blueprints,
     )
     register_error_handlers(app)
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     return app
 
@@ -111,6 +112,17 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def refuse_nul_characters():
+    """No browser sends a NUL character, and PostgreSQL cannot store one: refuse it with a 400."""
+    values = [request.path, *request.args.keys(), *request.args.values()]
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded",
+                                                         "multipart/form-data"):
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400, _("The request contained a character that cannot be stored (NUL). "
+                     "Nothing was changed."))
 
 
 def add_security_headers(response):
@@ -141,13 +153,17 @@ def register_error_handlers(app: Flask) -> None:
         return render_template("error.html", message=message), 429
 
     messages = {
+        400: _l("The request could not be understood. Go back and try again; what was already "
+                "saved is kept."),
         404: _l("Page not found."),
         405: _l("That is not allowed here."),
         413: _l("The upload is too large."),
     }
 
     def http_error(error):
-        return render_template("error.html", message=messages[error.code]), error.code
+        # A message given with abort() is written for the user; the defaults are generic.
+        message = error.description if error.description != type(error).description else messages[error.code]
+        return render_template("error.html", message=message), error.code
 
     for code in messages:
         app.register_error_handler(code, http_error)

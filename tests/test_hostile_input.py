@@ -107,3 +107,20 @@ def test_script_typed_in_answers_and_conclusions_is_never_markup(app, client, mi
                  client.get(f"/sessions/{mini.id}/dashboard").get_data(as_text=True)):
         assert "<script>alert" not in html and "<img src=x" not in html
     assert "alert" in page_text(client.get(f"/sessions/{mini.id}/indicators/plan"))  # shown as text
+
+
+def test_a_nul_character_is_refused_with_a_message_and_saves_nothing(app, client, mini):
+    """PostgreSQL cannot store NUL; no browser sends one. A 400 that says so, never a 500."""
+    token = join(client, mini, "Nul Tegn")
+    page = client.get(f"/p/{token}/step/1").get_data(as_text=True)
+    client.post(f"/p/{token}/step/1", data={
+        "plan": "4", "plan__comment": "Lagret først", "role_known": "yes", "action": "save",
+        "csrf_token": csrf_token(page)})
+    response = client.post(f"/p/{token}/step/1", data={
+        "plan": "2", "plan__comment": "bad\x00text", "role_known": "no", "action": "save",
+        "csrf_token": csrf_token(page)})
+    assert response.status_code == 400
+    assert "NUL" in page_text(response)
+    assert client.get("/p/\x00").status_code == 400
+    review = page_text(client.get(f"/p/{token}/review"))
+    assert "Lagret først" in review and "bad" not in review
