@@ -1,13 +1,14 @@
-"""Load benchmark: N simulated participants fill the psv form through real HTTP against gunicorn,
-exactly as a browser would, while a simulated facilitator watches the live dashboard. Then the same
-gunicorn settings serve a minimal Flask "hello" app, the ceiling of a Python web request here.
+"""Load generator: N participants fill the psv form through real HTTP against gunicorn, as a browser
+does, while a facilitator watches the live dashboard; then the same gunicorn settings serve a minimal
+Flask app (benchmarks/hello_app.py), the ceiling of a Python web request on this machine.
 
-    .venv/bin/python benchmarks/load.py --participants 100 --database sqlite
-    .venv/bin/python benchmarks/load.py --participants 100 --database postgres
-    .venv/bin/python benchmarks/load.py --smoke            # 5 participants, for CI
+    .venv/bin/python benchmarks/load.py --database sqlite --participants 100
+    .venv/bin/python benchmarks/load.py --database postgres --participants 100
+    .venv/bin/python benchmarks/load.py --smoke                 # 5 participants, for CI
 
-Loopback only; bounded by --participants and --timeout. Prints a summary and writes JSON to
-benchmarks/results/.
+Everything runs on 127.0.0.1 and is bounded by --participants, --hello-seconds and --timeout.
+The database is made fresh for every run: a SQLite file in a temporary folder, or the PostgreSQL
+database `bench` (dropped and created again; never `test`). Prints a summary and writes JSON.
 """
 from __future__ import annotations
 
@@ -15,35 +16,68 @@ import argparse
 import asyncio
 import json
 import os
-import random
 import re
+import secrets
+import shutil
+import signal
 import socket
-import statistics
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+PG_SERVER = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 PG_BENCH = "postgresql://postgres@127.0.0.1:5432/bench"
 FACILITATOR = ("bench@example.org", "benchmark-password")
+POLL_PAUSE = 0.5          # static/live.js waits half a second after each answer before asking again
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+TEXTAREA = re.compile(r'<textarea\b[^>]*\bname="([^"]+)"')
+PROGRESS_ROW = re.compile(r'<span class="who">([^<]+?) <span class="role">.*?'
+                          r'<span class="count">(\d+)/\d+( ✓)?</span>', re.S)
+ROLES = ("leadership", "leadership", "leadership", "observer_county")
+# httpx loads the CA bundle for every client it makes (about 50 ms of CPU each) unless given a
+# context: one shared context keeps 100 clients from costing the generator five seconds.
+TLS = ssl.create_default_context()
 
 
-@dataclass
-class Stats:
-    latencies: list[float] = field(default_factory=list)
-    step_posts: int = 0
-    errors: list[str] = field(default_factory=list)
-    post_times: list[float] = field(default_factory=list)   # when a step POST completed
-    seen_changes: list[float] = field(default_factory=list)  # when the facilitator saw a new version
-    expected_answers: int = 0
+# ---------------------------------------------------------------- processes: database, app, gunicorn
+
+def flask_cli(env: dict, *args: str, stdin: str | None = None) -> str:
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
+                            input=stdin, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)}: {result.stderr[-2000:]}")
+    return result.stdout
+
+
+def fresh_database(kind: str, folder: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'bench.sqlite'}"
+    subprocess.run(["dropdb", *PG_SERVER, "--if-exists", "--force", "bench"], check=True, timeout=60)
+    subprocess.run(["createdb", *PG_SERVER, "bench"], check=True, timeout=60)
+    return PG_BENCH
+
+
+def set_up(env: dict) -> dict:
+    """Tables, a facilitator, and two psv sessions (one to warm the workers up, one to measure)."""
+    flask_cli(env, "db", "upgrade")
+    flask_cli(env, "facilitator", "create", FACILITATOR[0], "--password-stdin", stdin=FACILITATOR[1] + "\n")
+    sessions = {}
+    for name in ("warm-up", "measured"):
+        out = flask_cli(env, "session", "create", "--bank", "psv", "--programme", "Lasttest", "--year", "2",
+                        "--facilitator", FACILITATOR[0])
+        sessions[name] = (int(re.search(r"Session (\d+)", out).group(1)),
+                          re.search(r"Join code: (\w+)", out).group(1))
+    return sessions
 
 
 def free_port() -> int:
@@ -52,260 +86,455 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def flask(env: dict, *args: str, stdin: str | None = None) -> str:
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
-                            input=stdin, capture_output=True, text=True, timeout=300)
-    if result.returncode != 0:
-        raise RuntimeError(result.stderr[-2000:])
-    return result.stdout
+@dataclass
+class Server:
+    """A gunicorn master on a loopback port, in its own process group."""
+
+    process: subprocess.Popen
+    url: str
+    log: Path
+
+    @classmethod
+    def start(cls, target: str, env: dict, settings: list[str], log: Path) -> Server:
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", *settings,
+             "--log-level", "warning", target],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"), start_new_session=True)
+        server = cls(process, f"http://127.0.0.1:{port}", log)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            try:
+                httpx.get(server.url + "/", timeout=1)
+                return server
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        server.stop()
+        raise RuntimeError("gunicorn did not start: " + log.read_text()[-2000:])
+
+    def pids(self) -> list[int]:
+        return [self.process.pid, *children(self.process.pid)]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
 
 
-def prepare_database(kind: str, folder: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{folder / 'bench.sqlite'}"
-    subprocess.run(["psql", PG_ADMIN, "-qc", "DROP DATABASE IF EXISTS bench"], check=True, capture_output=True)
-    subprocess.run(["psql", PG_ADMIN, "-qc", "CREATE DATABASE bench"], check=True, capture_output=True)
-    return PG_BENCH
+# ---------------------------------------------------------------- /proc: CPU time and peak memory
+
+TICK = os.sysconf("SC_CLK_TCK")
 
 
-def start_gunicorn(target: str, env: dict, port: int, workers: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--worker-class", "gthread", "--threads", "4", "--backlog", "2048", "--log-level", "warning", target],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2:].split()  # fields after "pid (comm)"; [0] is state
+
+
+def children(pid: int) -> list[int]:
+    pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    return [p for p in pids if (fields := _stat(p)) and int(fields[1]) == pid]
+
+
+def postgres_pids() -> list[int]:
+    found = []
+    for p in filter(str.isdigit, os.listdir("/proc")):
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
+            if Path(f"/proc/{p}/comm").read_text().strip() == "postgres":
+                found.append(int(p))
+        except OSError:
+            pass
+    return found
 
 
-def peak_rss_mb(process: subprocess.Popen) -> float:
-    """Peak resident memory (VmHWM) of the gunicorn master and its workers, summed."""
-    pids = [process.pid] + [int(p) for p in subprocess.run(
-        ["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()]
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = _stat(pid)
+        if fields:
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / TICK
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, all cores."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / TICK, sum(values[:8]) / TICK
+
+
+def peak_rss_mb(pids: list[int]) -> float:
+    """Peak resident memory (VmHWM) summed over the processes (shared pages count once per process)."""
     total = 0
     for pid in pids:
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
         except OSError:
             continue
-        match = re.search(r"VmHWM:\s+(\d+) kB", status)
         total += int(match.group(1)) if match else 0
     return total / 1024
 
 
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, 15)
-    process.wait(timeout=20)
+class CpuMeter:
+    """CPU seconds spent by the app server, PostgreSQL, this load generator and the whole machine."""
+
+    def __init__(self, server: Server):
+        self.server = server
+        self.began = self._sample()
+
+    def _sample(self) -> dict[str, float]:
+        busy, total = machine_cpu_seconds()
+        times = os.times()
+        return {"server": cpu_seconds(self.server.pids()), "postgres": cpu_seconds(postgres_pids()),
+                "generator": times.user + times.system, "machine": busy, "capacity": total}
+
+    def stop(self) -> dict[str, float]:
+        end = self._sample()
+        used = {key: end[key] - self.began[key] for key in end}
+        used["other"] = used["machine"] - used["server"] - used["postgres"] - used["generator"]
+        return {key: round(value, 2) for key, value in used.items()}
 
 
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+# ---------------------------------------------------------------- the participants: a browser each
+
+@dataclass
+class Record:
+    kind: str
+    seconds: float
+    status: int
 
 
-def step_answers(bank, section, values: dict, rng: random.Random) -> dict:
-    """Complete, valid answers to a step, as form data (the demo's answer generator)."""
-    from assessment.demo import demo_value
-    from assessment.sessions import visible_questions
-    from forms.fields import question_type
-
-    data: dict[str, object] = {}
-    for question in section.questions:
-        if question.id not in {q.id for q in visible_questions(bank, values)}:
-            continue
-        value = demo_value(question, rng, centre=4)
-        values[question.id] = value
-        form_value = question_type(question).form_value(value)
-        data[question.id] = form_value
-        if question.type == "scale" and question.comment != "none":
-            data[question.id + "__comment"] = "Begrunnelse fra lasttesten"
-    return data
+@dataclass
+class Run:
+    base: str
+    code: str
+    session_id: int
+    records: list[Record] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    posted: dict[tuple[str, int], float] = field(default_factory=dict)   # (name, step) -> POST done
+    seen: dict[tuple[str, int], float] = field(default_factory=dict)     # (name, step) -> facilitator saw it
+    polls: list[Record] = field(default_factory=list)
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-async def timed(client: httpx.AsyncClient, stats: Stats, method: str, url: str, **kwargs) -> httpx.Response:
-    began = time.perf_counter()
-    response = await client.request(method, url, **kwargs)
-    stats.latencies.append(time.perf_counter() - began)
-    if response.status_code >= 400:
-        stats.errors.append(f"{method} {url}: {response.status_code}")
-    return response
+def kind_of(method: str, path: str) -> str:
+    if path.startswith("/join/"):
+        return f"join {method}"
+    if "/step/" in path:
+        return f"step {method}"
+    return {"review": "review GET", "submit": "submit POST"}.get(path.rsplit("/", 1)[-1], "resume GET")
 
 
-async def participant(base: str, code: str, number: int, bank, stats: Stats, start: asyncio.Event) -> bool:
-    rng = random.Random(number)
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+class Browser:
+    """One participant's browser: cookies, forms read from the page, redirects followed."""
+
+    def __init__(self, client: httpx.AsyncClient, run: Run):
+        self.client, self.run = client, run
+
+    async def request(self, method: str, path: str, data: dict | None = None) -> httpx.Response:
+        began = time.perf_counter()
+        response = await self.client.request(method, path, data=data)
+        self.run.records.append(Record(kind_of(method, path), time.perf_counter() - began,
+                                       response.status_code))
+        if response.status_code not in ((302,) if method == "POST" else (200, 302)):
+            raise RuntimeError(f"{method} {path}: {response.status_code}")
+        return response
+
+    async def get(self, path: str) -> httpx.Response:
+        response = await self.request("GET", path)
+        while response.is_redirect:
+            response = await self.request("GET", response.headers["location"])
+        return response
+
+    async def submit(self, path: str, page: httpx.Response, fields: dict) -> tuple[float, httpx.Response]:
+        """Post the page's form (its CSRF token, its text areas as typed) and follow the redirect."""
+        html = page.text
+        data: dict = {name: "" for name in TEXTAREA.findall(html)}
+        data.update(fields, csrf_token=CSRF.search(html).group(1))
+        response = await self.request("POST", path, data)
+        done = time.perf_counter()
+        return done, await self.get(response.headers["location"])
+
+
+def planned_answers(bank, number: int) -> tuple[list[dict], dict]:
+    """Complete answers to every step (as form data), and the values the database should then hold."""
+    from tests.helpers import complete_answers
+
+    steps, values = [], {}
+    for section in bank.sections:
+        data, values = complete_answers(bank, section, values, seed=number)
+        steps.append(data.to_dict(flat=False))
+    return steps, values
+
+
+def client(base: str, timeout: float = 60) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=base, timeout=timeout, verify=TLS)
+
+
+async def participant(run: Run, number: int, steps: list[dict], start: asyncio.Event, timeout: float) -> None:
+    name = f"Deltaker {number:03d}"
+    async with client(run.base, timeout) as browser_client:
+        browser = Browser(browser_client, run)
         await start.wait()
-        page = await timed(client, stats, "GET", f"/join/{code}")
-        response = await timed(client, stats, "POST", f"/join/{code}", data={
-            "csrf_token": CSRF.search(page.text).group(1), "name": f"Last {number}", "role_group": "leadership"})
-        token = response.headers["location"].rsplit("/p/", 1)[1]
-        values: dict = {}
-        for index, section in enumerate(bank.sections, start=1):
-            page = await timed(client, stats, "GET", f"/p/{token}/step/{index}")
-            data = step_answers(bank, section, values, rng)
-            data.update(csrf_token=CSRF.search(page.text).group(1), action="next")
-            response = await timed(client, stats, "POST", f"/p/{token}/step/{index}", data=data)
-            stats.step_posts += 1
-            stats.post_times.append(time.perf_counter())
-            if response.status_code != 302:
-                stats.errors.append(f"step {index}: {response.status_code}")
-                return False
-        stats.expected_answers += len(values)
-        review = await timed(client, stats, "GET", f"/p/{token}/review")
-        response = await timed(client, stats, "POST", f"/p/{token}/submit",
-                               data={"csrf_token": CSRF.search(review.text).group(1)})
-        return response.status_code == 302
+        page = await browser.get(f"/join/{run.code}")
+        _done, page = await browser.submit(f"/join/{run.code}", page,
+                                           {"name": name, "role_group": ROLES[number % len(ROLES)]})
+        token = str(page.url).split("/p/", 1)[1].split("/", 1)[0]
+        for index, answers in enumerate(steps, start=1):
+            path = f"/p/{token}/step/{index}"
+            run.posted[(name, index)], page = await browser.submit(path, page, {**answers, "action": "next"})
+        assert page.url.path.endswith("/review"), page.url
+        run.posted[(name, len(steps) + 1)], page = await browser.submit(f"/p/{token}/submit", page, {})
 
 
-async def facilitator(base: str, session_id: int, stats: Stats, done: asyncio.Event) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        page = await client.get("/login")
-        await client.post("/login", data={"csrf_token": CSRF.search(page.text).group(1),
-                                          "email": FACILITATOR[0], "password": FACILITATOR[1]})
-        dashboard = await client.get(f"/sessions/{session_id}/dashboard")
-        version = re.search(r'data-version="([^"]+)"', dashboard.text).group(1)
-        while not done.is_set():
-            response = await client.get(f"/sessions/{session_id}/live", params={"version": version})
+async def facilitator(run: Run, participants: int, steps: int, grace: float) -> None:
+    """Log in, open the live dashboard and poll it as static/live.js does; note when each participant's
+    finished step (and submission) first shows in the progress list."""
+    async with client(run.base) as facilitator_client:
+        page = await facilitator_client.get("/login")
+        await facilitator_client.post("/login", data={"csrf_token": CSRF.search(page.text).group(1),
+                                                      "email": FACILITATOR[0], "password": FACILITATOR[1]})
+        page = await facilitator_client.get(f"/sessions/{run.session_id}/dashboard")
+        if page.status_code != 200:
+            run.errors.append(f"dashboard: {page.status_code}")
+            return
+        version = unescape(re.search(r'data-version="([^"]*)"', page.text).group(1))
+        wanted = participants * (steps + 1)
+        deadline = None
+        while len(run.seen) < wanted:
+            if run.finished.is_set():
+                deadline = deadline or time.perf_counter() + grace
+                if time.perf_counter() > deadline:
+                    break
+            began = time.perf_counter()
+            response = await facilitator_client.get(f"/sessions/{run.session_id}/live",
+                                                    params={"version": version},
+                                                    headers={"Accept": "application/json"})
+            now = time.perf_counter()
+            run.polls.append(Record("live GET", now - began, response.status_code))
             if response.status_code == 200:
-                version = response.json()["version"]
-                stats.seen_changes.append(time.perf_counter())
-            await asyncio.sleep(0.5)  # as static/live.js does
+                data = response.json()
+                version = data["version"]
+                for name, done, submitted in PROGRESS_ROW.findall(data["html"]):
+                    shown = [*range(1, int(done) + 1), *([steps + 1] if submitted else [])]
+                    for step in shown:  # step + 1 stands for the submission
+                        run.seen.setdefault((unescape(name), step), now)
+            elif response.status_code != 204:
+                run.errors.append(f"live: {response.status_code}")
+            await asyncio.sleep(POLL_PAUSE)
 
 
-def live_delays(stats: Stats) -> list[float]:
-    """For each step POST, the time until the facilitator next saw a new version."""
-    delays, changes = [], sorted(stats.seen_changes)
-    for posted in stats.post_times:
-        later = next((seen for seen in changes if seen >= posted), None)
-        if later is not None:
-            delays.append(later - posted)
-    return delays
-
-
-async def run_form(base: str, code: str, session_id: int, participants: int, timeout: float) -> tuple[Stats, float, int]:
-    from assessment.banks import get_bank
-
-    bank = get_bank("psv")
-    stats, start, done = Stats(), asyncio.Event(), asyncio.Event()
-    watcher = asyncio.create_task(facilitator(base, session_id, stats, done))
-    await asyncio.sleep(0.5)
-    tasks = [asyncio.create_task(participant(base, code, n, bank, stats, start)) for n in range(participants)]
+async def drive(server: Server, session_id: int, code: str, plans: list[list[dict]],
+                timeout: float) -> tuple[Run, float, dict]:
+    """Release the participants at once; the clock and the CPU meter run until the last one submits."""
+    run = Run(server.url, code, session_id)
+    start = asyncio.Event()
+    watcher = asyncio.create_task(facilitator(run, len(plans), len(plans[0]) if plans else 0, grace=15))
+    await asyncio.sleep(1)  # the facilitator is watching before anyone joins
+    tasks = [asyncio.create_task(participant(run, n, steps, start, timeout)) for n, steps in enumerate(plans)]
+    await asyncio.sleep(0.1)  # every browser is open and waiting
+    meter = CpuMeter(server)
     began = time.perf_counter()
     start.set()
-    results = await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout)
+    outcomes = await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout)
     elapsed = time.perf_counter() - began
-    await asyncio.sleep(0.5)  # let the facilitator see the last answers
-    done.set()
-    await watcher
-    for result in results:
-        if isinstance(result, Exception):
-            stats.errors.append(repr(result)[:200])
-    return stats, elapsed, sum(1 for r in results if r is True)
+    cpu = meter.stop()
+    run.finished.set()
+    await asyncio.wait_for(watcher, timeout)
+    run.errors += [repr(o)[:300] for o in outcomes if isinstance(o, BaseException)]
+    return run, elapsed, cpu
 
 
-async def run_hello(base: str, concurrency: int, requests: int) -> tuple[float, list[float]]:
-    latencies: list[float] = []
-    per_client = requests // concurrency
+async def hello(base: str, clients: int, seconds: float) -> tuple[float, list[float], list[str]]:
+    """`clients` connections asking for "/" back to back for `seconds`."""
+    latencies, errors = [], []
+    start = asyncio.Event()
 
-    async def worker():
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            for _ in range(per_client):
+    async def one():
+        async with client(base) as hello_client:
+            await start.wait()
+            while time.perf_counter() < stop_at:
                 began = time.perf_counter()
-                response = await client.get("/")
+                response = await hello_client.get("/")
                 latencies.append(time.perf_counter() - began)
-                assert response.status_code == 200
+                if response.status_code != 200:
+                    errors.append(f"hello: {response.status_code}")
 
-    began = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return per_client * concurrency / (time.perf_counter() - began), latencies
+    tasks = [asyncio.create_task(one()) for _ in range(clients)]
+    await asyncio.sleep(0.1)
+    stop_at = time.perf_counter() + seconds
+    start.set()
+    await asyncio.gather(*tasks)
+    return time.perf_counter() - stop_at + seconds, latencies, errors
 
 
-def count_answers(database_url: str) -> int:
-    from sqlalchemy import create_engine, text
+# ---------------------------------------------------------------- checking and reporting
 
-    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        count = conn.execute(text("SELECT count(*) FROM answer")).scalar_one()
+def stored_answers(database_url: str, session_id: int) -> dict[str, dict]:
+    """{participant name: {question id: value}} as the database holds them."""
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.orm import Session
+
+    from assessment.models import Answer, Participant
+
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    found: dict[str, dict] = {}
+    with Session(engine) as db:
+        rows = db.execute(select(Participant.name, Answer.question_id, Answer.value)
+                          .join(Answer.participant).filter(Participant.session_id == session_id))
+        for name, question_id, value in rows:
+            found.setdefault(name, {})[question_id] = value
     engine.dispose()
-    return count
+    return found
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Load benchmark of the participant form.")
-    parser.add_argument("--participants", type=int, default=100)
+def lost_answers(expected: dict[str, dict], stored: dict[str, dict]) -> int:
+    """Answers given but missing from the database or stored with another value."""
+    return sum(1 for name, values in expected.items() for qid, value in values.items()
+               if stored.get(name, {}).get(qid, object()) != value)
+
+
+def percentiles(seconds: list[float]) -> dict[str, float | None]:
+    ordered = sorted(seconds)
+
+    def at(share: float) -> float | None:
+        return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000, 1) if ordered else None
+
+    return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "max": at(1.0)}
+
+
+def report(result: dict) -> str:
+    p, live, cpu = result["participants"], result["live_update_delay_ms"], result["cpu_seconds"]
+    lines = [
+        f"{result['database']}, gunicorn {' '.join(result['gunicorn'])}",
+        f"participants completed   {p['completed']}/{p['started']} in {p['seconds']} s "
+        f"= {p['completed_per_second']}/s",
+        f"requests                 {p['requests']} = {p['requests_per_second']}/s "
+        f"(form steps {p['step_requests_per_second']}/s)",
+        f"latency ms               {p['latency_ms']}",
+        *(f"  {kind:<22} {values}" for kind, values in p["latency_ms_by_kind"].items()),
+        f"errors                   {len(result['errors'])} {result['errors'][:3]}",
+        f"answers                  expected {result['answers']['expected']}, stored "
+        f"{result['answers']['stored']}, lost {result['answers']['lost']}",
+        f"live-update delay ms     {live} ({result['live']['seen']}/{result['live']['events']} seen, "
+        f"{result['live']['polls']} polls, poll latency {result['live']['poll_latency_ms']})",
+        f"hello ceiling            {result['hello']['requests_per_second']}/s, latency ms "
+        f"{result['hello']['latency_ms']}",
+        f"share of the ceiling     requests {result['share_of_hello']['requests']:.0%}, "
+        f"form steps {result['share_of_hello']['form_steps']:.0%}",
+        f"CPU seconds (app run)    {cpu}",
+        f"CPU ms per request       server {result['server_cpu_ms_per_request']['app']}, "
+        f"hello {result['server_cpu_ms_per_request']['hello']}",
+        f"peak RSS MB              app {result['peak_rss_mb']['app']}, hello {result['peak_rss_mb']['hello']}",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--participants", type=int, default=100)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--timeout", type=float, default=600)
-    parser.add_argument("--smoke", action="store_true", help="5 participants, a short hello run")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--hello-seconds", type=float, default=10)
+    parser.add_argument("--timeout", type=float, default=300, help="the whole participant run, seconds")
+    parser.add_argument("--json", type=Path, help="where to write the result (default benchmarks/results/)")
+    parser.add_argument("--smoke", action="store_true", help="5 participants, 2 s of hello: for CI")
     args = parser.parse_args()
     if args.smoke:
-        args.participants = 5
+        args.participants, args.hello_seconds = 5, 2
+    settings = ["--workers", str(args.workers), "--worker-class", args.worker_class,
+                "--threads", str(args.threads), "--backlog", "2048"]
 
-    folder = Path(tempfile.mkdtemp(prefix="load-bench-"))
-    database_url = prepare_database(args.database, folder)
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "benchmark",
-           "RATELIMIT_STORAGE_URI": "memory://"}
-    flask(env, "db", "upgrade")
-    flask(env, "facilitator", "create", FACILITATOR[0], "--password-stdin", stdin=FACILITATOR[1] + "\n")
-    created = flask(env, "session", "create", "--bank", "psv", "--programme", "Lasttest", "--year", "2",
-                    "--facilitator", FACILITATOR[0])
-    session_id = int(re.search(r"Session (\d+)", created).group(1))
-    code = re.search(r"Join code: (\w+)", created).group(1)
+    from assessment.banks import get_bank
 
-    port = free_port()
-    server = start_gunicorn("app:app", env, port, args.workers)
+    folder = Path(tempfile.mkdtemp(prefix="load-"))
     try:
-        stats, elapsed, completed = asyncio.run(
-            run_form(f"http://127.0.0.1:{port}", code, session_id, args.participants, args.timeout))
-        app_rss = peak_rss_mb(server)
-    finally:
-        stop(server)
-    stored = count_answers(database_url)
+        database_url = fresh_database(args.database, folder)
+        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(16),
+               "RATELIMIT_STORAGE_URI": "memory://", "PUBLIC_URL": "http://127.0.0.1"}
+        sessions = set_up(env)
+        bank = get_bank("psv")
+        plans = [planned_answers(bank, n) for n in range(args.participants)]
+        warm_up = [planned_answers(bank, 1000 + n)[0] for n in range(2 * args.workers)]
 
-    hello_port = free_port()
-    hello = start_gunicorn("benchmarks.hello_app:app", env, hello_port, args.workers)
-    try:
-        hello_rps, hello_latencies = asyncio.run(run_hello(
-            f"http://127.0.0.1:{hello_port}", min(args.participants, 100), 500 if args.smoke else 10000))
-        hello_rss = peak_rss_mb(hello)
-    finally:
-        stop(hello)
+        server = Server.start("app:app", env, settings, folder / "app.log")
+        try:
+            asyncio.run(drive(server, *sessions["warm-up"], warm_up, args.timeout))
+            run, elapsed, cpu = asyncio.run(drive(server, *sessions["measured"], [s for s, _v in plans],
+                                                  args.timeout))
+            app_rss = peak_rss_mb(server.pids())
+        finally:
+            server.stop()
+        server_errors = [line for line in server.log.read_text().splitlines() if "Traceback" in line]
 
-    delays = live_delays(stats)
-    step_rate = stats.step_posts / elapsed
-    request_rate = len(stats.latencies) / elapsed
+        hello_server = Server.start("benchmarks.hello_app:app", env, settings, folder / "hello.log")
+        try:
+            meter = CpuMeter(hello_server)
+            hello_elapsed, hello_latencies, hello_errors = asyncio.run(
+                hello(hello_server.url, args.participants, args.hello_seconds))
+            hello_cpu, hello_rss = meter.stop(), peak_rss_mb(hello_server.pids())
+        finally:
+            hello_server.stop()
+
+        expected = {f"Deltaker {n:03d}": values for n, (_s, values) in enumerate(plans)}
+        stored = stored_answers(database_url, sessions["measured"][0])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    completed = sum(1 for name in expected if (name, len(bank.sections) + 1) in run.posted)
+    steps = [r for r in run.records if r.kind.startswith("step")]
+    delays = [max(0.0, run.seen[key] - posted) for key, posted in run.posted.items() if key in run.seen]
+    count = len(hello_latencies)
+    hello_rate = count / hello_elapsed
+    request_rate, step_rate = len(run.records) / elapsed, len(steps) / elapsed
     result = {
-        "database": args.database, "participants": args.participants, "workers": args.workers,
-        "completed": completed, "seconds": round(elapsed, 2),
-        "participants_per_second": round(completed / elapsed, 1),
-        "requests_per_second": round(request_rate, 1), "step_posts_per_second": round(step_rate, 1),
-        "latency_ms": {p: round(percentile(stats.latencies, q) * 1000, 1)
-                       for p, q in (("p50", .5), ("p95", .95), ("p99", .99))},
-        "errors": len(stats.errors), "error_examples": stats.errors[:5],
-        "answers_expected": stats.expected_answers, "answers_stored": stored,
-        "answers_lost": stats.expected_answers - stored,
-        "live_delay_ms": {p: round(percentile(delays, q) * 1000, 1) for p, q in (("p50", .5), ("p95", .95))},
-        "hello_requests_per_second": round(hello_rps, 1),
-        "hello_latency_ms_p50": round(percentile(hello_latencies, .5) * 1000, 1),
-        "requests_as_share_of_hello": round(request_rate / hello_rps, 3),
+        "database": args.database, "gunicorn": settings, "when": time.strftime("%Y-%m-%d %H:%M"),
+        "participants": {
+            "started": args.participants, "completed": completed, "seconds": round(elapsed, 2),
+            "completed_per_second": round(completed / elapsed, 1),
+            "requests": len(run.records), "requests_per_second": round(request_rate, 1),
+            "step_requests_per_second": round(step_rate, 1),
+            "latency_ms": percentiles([r.seconds for r in run.records]),
+            "latency_ms_by_kind": {kind: percentiles([r.seconds for r in run.records if r.kind == kind])
+                                   for kind in sorted({r.kind for r in run.records})},
+        },
+        "errors": run.errors + hello_errors + server_errors[:5],
+        "answers": {"expected": sum(len(v) for v in expected.values()),
+                    "stored": sum(len(v) for v in stored.values()), "lost": lost_answers(expected, stored)},
+        "live_update_delay_ms": percentiles(delays),
+        "live": {"events": len(run.posted), "seen": len(delays), "polls": len(run.polls),
+                 "changed": sum(1 for r in run.polls if r.status == 200),
+                 "poll_latency_ms": percentiles([r.seconds for r in run.polls])},
+        "hello": {"requests": count, "requests_per_second": round(hello_rate, 1),
+                  "latency_ms": percentiles(hello_latencies)},
+        "share_of_hello": {"requests": round(request_rate / hello_rate, 3),
+                           "form_steps": round(step_rate / hello_rate, 3)},
+        "cpu_seconds": cpu, "cpu_seconds_hello": hello_cpu,
+        "server_cpu_ms_per_request": {
+            "app": round(1000 * (cpu["server"] + cpu["postgres"]) / max(1, len(run.records) + len(run.polls)), 2),
+            "hello": round(1000 * hello_cpu["server"] / max(1, count), 2)},
         "peak_rss_mb": {"app": round(app_rss), "hello": round(hello_rss)},
     }
-    print(json.dumps(result, indent=2))
-    out = ROOT / "benchmarks" / "results" / f"load-{args.database}-{args.participants}.json"
-    if not args.smoke:
-        out.write_text(json.dumps(result, indent=2) + "\n")
-    if stats.errors or result["answers_lost"]:
-        sys.exit(1)
+    print(report(result))
+    out = args.json or (ROOT / "benchmarks" / "results" / f"load-{args.database}-{args.participants}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"written to {out}")
+    healthy = (completed == args.participants and not result["errors"] and result["answers"]["lost"] == 0
+               and len(delays) == len(run.posted))
+    return 0 if healthy else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

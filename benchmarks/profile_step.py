@@ -4,7 +4,7 @@ a fresh SQLite file, one thread, no network), timed per kind of request, with a 
     .venv/bin/python benchmarks/profile_step.py                      # time per kind of request
     .venv/bin/python benchmarks/profile_step.py --profile --kind "step GET" [--top 40]
 
-The same requests as benchmarks/loadgen.py, without gunicorn and the load generator, so the figures
+The same requests as benchmarks/load.py, without gunicorn and the load generator, so the figures
 are the app's own cost per request (the hot path) on one core.
 """
 from __future__ import annotations

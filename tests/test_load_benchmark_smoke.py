@@ -10,12 +10,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_load_benchmark_smoke_run():
+def test_load_benchmark_smoke_run(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    result = subprocess.run([sys.executable, "benchmarks/load.py", "--smoke", "--database", "sqlite"],
+    out = tmp_path / "smoke.json"
+    result = subprocess.run([sys.executable, "benchmarks/load.py", "--smoke", "--database", "sqlite",
+                             "--json", str(out)],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, (result.stdout[-2000:], result.stderr[-2000:])
-    report = json.loads(result.stdout[result.stdout.index("{"):])
-    assert report["completed"] == 5 and report["errors"] == 0 and report["answers_lost"] == 0
-    assert report["answers_stored"] == report["answers_expected"] > 0
-    assert report["hello_requests_per_second"] > 0 and report["live_delay_ms"]["p50"] >= 0
+    report = json.loads(out.read_text())
+    assert report["participants"]["completed"] == 5 and report["errors"] == []
+    assert report["answers"]["lost"] == 0
+    assert report["answers"]["stored"] == report["answers"]["expected"] > 0
+    assert report["live"]["seen"] == report["live"]["events"] > 0
+    assert report["hello"]["requests_per_second"] > 0
+    assert report["server_cpu_ms_per_request"]["app"] > 0
