@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from flask import current_app, has_app_context
@@ -220,10 +220,12 @@ def snapshot_hash(snapshot: dict[str, Any]) -> str:
 _snapshot_cache: dict[str, Bank] = {}
 
 
-def bank_from_snapshot(snapshot: dict[str, Any], digest: str) -> Bank:
-    """Rebuild a session's bank from its stored snapshot (cached by hash: snapshots never change)."""
+def bank_from_snapshot(snapshot: dict[str, Any] | Callable[[], dict[str, Any]], digest: str) -> Bank:
+    """Rebuild a session's bank from its stored snapshot (cached by hash: snapshots never change).
+    `snapshot` may be a function, so a cached bank never needs the snapshot read at all."""
     bank = _snapshot_cache.get(digest)
     if bank is None:
+        snapshot = snapshot() if callable(snapshot) else snapshot
         if len(_snapshot_cache) > 64:
             _snapshot_cache.clear()
         bank = _snapshot_cache[digest] = build_bank(snapshot)

@@ -91,7 +91,8 @@ class ReviewSession(db.Model):
     bank_id: Mapped[str] = mapped_column(String(100))
     bank_version: Mapped[str] = mapped_column(String(50))
     bank_hash: Mapped[str] = mapped_column(String(64))
-    bank_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Read only when the bank is not already cached by its hash: it is the largest column by far.
+    bank_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     programme_year: Mapped[int] = mapped_column()
     meeting_date: Mapped[date | None] = mapped_column()
     state: Mapped[str] = mapped_column(String(20), default="scoring")
@@ -116,7 +117,7 @@ class ReviewSession(db.Model):
     def bank(self):
         from assessment.banks import bank_from_snapshot
 
-        return bank_from_snapshot(self.bank_snapshot, self.bank_hash)
+        return bank_from_snapshot(lambda: self.bank_snapshot, self.bank_hash)
 
     @property
     def is_locked(self) -> bool:

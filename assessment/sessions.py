@@ -9,7 +9,8 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
 from assessment.banks import Bank, Question, Section
@@ -103,16 +104,25 @@ def join_session(session: ReviewSession, name: str, role_group: str) -> Particip
 
 
 def find_participant(token: str) -> Participant:
-    participant = db.session.scalar(select(Participant).filter_by(token=token)) if token else None
+    """The participant behind a personal link, with their session (every page needs both)."""
+    query = select(Participant).options(joinedload(Participant.session)).filter_by(token=token)
+    participant = db.session.scalar(query) if token else None
     if participant is None:
         raise NotFound(_l("This link is not valid. Ask the facilitator for a new one."))
     return participant
 
 
-def stored_answers(participant: Participant) -> dict[str, tuple[Any, str]]:
-    """{question id: (value, comment)} of everything the participant has saved."""
+def answer_rows(participant: Participant) -> dict[str, Answer]:
+    """{question id: Answer} of everything the participant has saved, in one query."""
     rows = db.session.scalars(select(Answer).filter_by(participant_id=participant.id))
-    return {row.question_id: (row.value, row.comment) for row in rows}
+    return {row.question_id: row for row in rows}
+
+
+def stored_answers(participant: Participant,
+                   rows: dict[str, Answer] | None = None) -> dict[str, tuple[Any, str]]:
+    """{question id: (value, comment)} of everything the participant has saved."""
+    rows = answer_rows(participant) if rows is None else rows
+    return {question_id: (row.value, row.comment) for question_id, row in rows.items()}
 
 
 def stored_values(participant: Participant) -> dict[str, Any]:
@@ -120,16 +130,19 @@ def stored_values(participant: Participant) -> dict[str, Any]:
 
 
 def save_step(participant: Participant, section: Section, answers: dict[str, tuple[Any, str | None]],
-              next_step: int | None = None, retry: bool = True) -> None:
-    """Store a step's answers (an empty value removes the answer) and where the participant is."""
+              next_step: int | None = None, retry: bool = True,
+              existing: dict[str, Answer] | None = None) -> None:
+    """Store a step's answers (an empty value removes the answer) and where the participant is.
+    `existing` is answer_rows() when the caller has just read them (saves a query)."""
     if participant.session.is_locked:
         raise SessionLocked()
-    question_ids = {q.id for q in section.questions}
-    existing = {
-        row.question_id: row
-        for row in db.session.scalars(select(Answer).filter(
-            Answer.participant_id == participant.id, Answer.question_id.in_(question_ids)))
-    }
+    if existing is None:
+        question_ids = {q.id for q in section.questions}
+        existing = {
+            row.question_id: row
+            for row in db.session.scalars(select(Answer).filter(
+                Answer.participant_id == participant.id, Answer.question_id.in_(question_ids)))
+        }
     for question_id, (value, comment) in answers.items():
         row = existing.get(question_id)
         if value is None and not comment:
@@ -155,12 +168,10 @@ def save_step(participant: Participant, section: Section, answers: dict[str, tup
         save_step(participant, section, answers, next_step, retry=False)
 
 
-def step_saved_at(participant: Participant, section: Section) -> str:
-    """When the participant's answers on a step last changed (ISO, UTC), or "" if never."""
-    latest = db.session.scalar(select(func.max(Answer.updated_at)).filter(
-        Answer.participant_id == participant.id,
-        Answer.question_id.in_([q.id for q in section.questions])))
-    return latest.isoformat() + "Z" if latest else ""
+def step_saved_at(rows: dict[str, Answer], section: Section) -> str:
+    """When the answers on a step last changed (ISO, UTC), or "" if never; `rows` is answer_rows()."""
+    times = [rows[q.id].updated_at for q in section.questions if q.id in rows]
+    return max(times).isoformat() + "Z" if times else ""
 
 
 def visible_questions(bank: Bank, values: dict[str, Any]) -> list[Question]:

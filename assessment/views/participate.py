@@ -46,7 +46,8 @@ def step(token: str, number: int):
     if not 1 <= number <= len(bank.sections):
         abort(404)
     section = bank.sections[number - 1]
-    stored = sessions.stored_answers(participant)
+    rows = sessions.answer_rows(participant)
+    stored = sessions.stored_answers(participant, rows)
     known = {qid: value for qid, (value, _c) in stored.items()}
     lang = current_language()
 
@@ -55,7 +56,7 @@ def step(token: str, number: int):
             return redirect(url_for(".review", token=token))
         form = make_step_form(section, known, lang, stored=stored)
         return render_template("participate/step.html",
-                               **_step_context(participant, number, form, stored))
+                               **_step_context(participant, number, form, stored, rows))
 
     form = make_step_form(section, known, lang, formdata=request.form)
     if participant.session.is_locked:
@@ -65,7 +66,7 @@ def step(token: str, number: int):
         flash(_("The facilitator has closed this step for now. What you typed is still here; "
                 "press Save again when the step is open."), "error")
         return render_template("participate/step.html",
-                               **_step_context(participant, number, form, stored, show_form=True)), 409
+                               **_step_context(participant, number, form, stored, rows, show_form=True)), 409
     action = request.form.get("action", "save")
     target = _target_step(action, number, len(bank.sections))
     valid = form.validate()
@@ -73,10 +74,12 @@ def step(token: str, number: int):
     blocked = not valid if action == "next" else form.errors_beyond_missing()
     # Save whatever is valid, whichever button was pressed: closing the browser loses nothing.
     moves = not blocked and target is not None
-    sessions.save_step(participant, section, form.values(), next_step=target - 1 if moves else None)
+    sessions.save_step(participant, section, form.values(), next_step=target - 1 if moves else None,
+                       existing=rows)
     if blocked:
+        rows = sessions.answer_rows(participant)  # as saved just now
         return render_template("participate/step.html",
-                               **_step_context(participant, number, form, stored)), 422
+                               **_step_context(participant, number, form, stored, rows)), 422
     if action == "save":
         flash(_("Saved."), "success")
     if target is None:
@@ -97,14 +100,14 @@ def _target_step(action: str, number: int, count: int) -> int | None:
     return number
 
 
-def _step_context(participant, number: int, form, stored, show_form: bool | None = None) -> dict:
+def _step_context(participant, number: int, form, stored, rows, show_form: bool | None = None) -> dict:
     bank = participant.session.bank
     section = bank.sections[number - 1]
     lang = current_language()
     show_form = participant.session.is_section_open(section.id) if show_form is None else show_form
     return {
         "show_form": show_form,
-        "saved_at": sessions.step_saved_at(participant, section),
+        "saved_at": sessions.step_saved_at(rows, section),
         "read_only": [] if show_form else [  # a closed step shows the answers as text
             (question.label.get(lang), display_value(question, stored.get(question.id, (None, ""))[0], lang))
             for question, _field, _comment, _live in form.displayed_fields()
