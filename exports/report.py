@@ -64,8 +64,14 @@ def report_markdown(data: SessionData) -> str:
 
 
 def report_html(data: SessionData) -> Markup:
-    """The report rendered and sanitised (nothing typed by a user can become markup)."""
-    return render_markdown(report_markdown(data))
+    """The report rendered and sanitised (nothing typed by a user can become markup), with the
+    chart (our own SVG, added after sanitising) between the results table and the conclusions."""
+    html = str(render_markdown(report_markdown(data)))
+    if data.indicators:
+        marker = f"<h2>{escape(header('conclusions', data.lang))}</h2>"
+        chart = f'<figure class="report-figure">{chart_svg(data)}</figure>'
+        html = html.replace(marker, chart + marker, 1) if marker in html else html + chart
+    return Markup(html)
 
 
 def chart_svg(data: SessionData) -> Markup:

@@ -184,6 +184,8 @@ def test_report_page_renders_and_never_carries_script(client, filled):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "<strong>enige</strong>" in html and "<svg" in html
+    # The chart stands between the results table and the conclusions.
+    assert html.index("<h2>Resultater</h2>") < html.index("<svg") < html.index("<h2>Konklusjoner")
     assert "<script>alert" not in html
     text = page_text(page)
     assert "Fast plan for styremøter" in text and "Størst uenighet" in text and "Faktaark" in text

@@ -16,7 +16,7 @@ from exports.data import session_data
 from exports.excel import build_workbook
 from exports.proposals_import import MAX_UPLOAD, read_proposals
 from exports.raw import answers_csv, session_json
-from exports.report import chart_svg, report_html, report_markdown
+from exports.report import report_html, report_markdown
 
 bp = Blueprint("exports", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,8 +63,7 @@ def report_md(session_id: int):
 def report(session_id: int):
     session = session_or_404(session_id)
     data = session_data(session, current_language())
-    return render_template("exports/report.html", session=session, report=report_html(data),
-                           chart=chart_svg(data))
+    return render_template("exports/report.html", session=session, report=report_html(data))
 
 
 @bp.route("/sessions/<int:session_id>/export.json")
