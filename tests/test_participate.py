@@ -21,7 +21,7 @@ def participant(token: str) -> Participant:
 
 
 @pytest.mark.parametrize("bank_id", ["psv", "closure"])
-def test_walk_every_step_then_review_and_submit(client, ctx, bank_id):
+def test_walk_every_step_then_review_and_submit(app, client, ctx, bank_id):
     session = make_session(bank_id)
     bank = session.bank
     token = join(client, session, "Kari Nordmann", "leadership")
@@ -30,12 +30,28 @@ def test_walk_every_step_then_review_and_submit(client, ctx, bank_id):
     first = client.get(f"/p/{token}")
     assert first.headers["Location"].endswith(step_url(token, 1))
 
+    # Next on an empty first step: errors inline, nothing stored, still on step 1.
+    refused = answer_step(client, token, 1, {})
+    assert refused.status_code == 422 and "Svar på dette spørsmålet." in page_text(refused)
+    assert stored(token) == {} and participant(token).current_step == 0
+
     values: dict = {}
     for number, section in enumerate(bank.sections, start=1):
         page = client.get(step_url(token, number))
         assert page.status_code == 200
         assert f"Steg {number} av {len(bank.sections)}" in page_text(page)
         data, values = complete_answers(bank, section, values, seed=number)
+        if number == 2:
+            # Back saves what was typed and shows the previous step with its answers.
+            back = answer_step(client, token, 2, data, action="back")
+            assert back.headers["Location"].endswith(step_url(token, 1))
+            db.session.expire_all()
+            assert all(stored(token)[q] == values[q] for q in data if not q.endswith("__comment"))
+            assert client.get(step_url(token, 1)).status_code == 200
+            # A new device with the personal link resumes where the participant was (step 1 now).
+            elsewhere = app.test_client()
+            assert elsewhere.get(f"/p/{token}").headers["Location"].endswith(step_url(token, 1))
+            assert "checked" in elsewhere.get(step_url(token, 2)).get_data(as_text=True)
         response = answer_step(client, token, number, data)
         assert response.status_code == 302, page_text(response)[:3000]
         db.session.expire_all()

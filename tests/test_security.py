@@ -1,14 +1,16 @@
 """Access control, CSRF, rate limits and security headers, tested from the outside."""
 from __future__ import annotations
 
+import base64
 import math
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from assessment.extensions import db
-
-from assessment.models import JOIN_CODE_ALPHABET, new_join_code, new_token
+from assessment.models import (JOIN_CODE_ALPHABET, Consensus, Participant, ReviewSession,
+                               new_join_code, new_token)
 from tests.helpers import (answer_step, csrf_token, join, login, make_facilitator, make_session,
                            page_text, post_form, step_url)
 
@@ -95,17 +97,30 @@ def test_one_facilitator_cannot_touch_anothers_session(app, client, mini):
                       (f"/sessions/{mini.id}/indicators/plan", {"consensus-grade": "1"}),
                       (f"/programmes/{mini.programme.id}/share", {"share-email": "fremmed@example.org"})):
         assert client.post(url, data={**data, "csrf_token": token}).status_code == 404, url
-    assert page  # the owner still sees it
+    # Nothing changed: the session is still open, nothing revealed, no consensus, no access given.
+    db.session.expire_all()
+    session = db.session.get(ReviewSession, mini.id)
+    assert session.state == "scoring" and not session.reveal_all and not session.revealed
+    assert db.session.scalar(select(func.count()).select_from(Consensus)) == 0
+    assert client.get(f"/sessions/{mini.id}").status_code == 404
+    assert owner.get(f"/sessions/{mini.id}").status_code == 200 and mini.join_code in page
 
 
-def test_tokens_and_join_codes_cannot_be_guessed_in_practice():
+def test_tokens_and_join_codes_cannot_be_guessed_in_practice(client, mini):
+    token = join(client, mini)
+    # The token a participant gets decodes to at least 128 random bits, and tokens never repeat.
+    assert len(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))) * 8 >= 128
     tokens = {new_token() for _ in range(1000)}
-    assert len(tokens) == 1000 and all(len(t) >= 32 for t in tokens)
-    assert 24 * 8 >= 128  # 24 random bytes behind each token
-    code = new_join_code()
-    assert len(code) == 6 and set(code) <= set(JOIN_CODE_ALPHABET)
-    # 31^6 codes; with 20 wrong guesses a minute per address, a guess succeeds once in years.
-    assert math.log2(len(JOIN_CODE_ALPHABET) ** 6) > 29
+    assert len(tokens) == 1000
+    # Every character position of the tokens varies (no fixed prefix or counter).
+    assert all(len({t[i] for t in tokens}) > 30 for i in range(len(token)))
+    codes = [new_join_code() for _ in range(2000)]
+    assert all(len(c) == 6 and set(c) <= set(JOIN_CODE_ALPHABET) for c in codes)
+    assert set("".join(codes)) == set(JOIN_CODE_ALPHABET)  # the whole alphabet is used
+    assert len(set(codes)) > 1990
+    # A join code of the real session is one of 31^6 (about 2^29.7): at the join rate limit of
+    # 20 wrong guesses a minute per address, finding one session takes years on average.
+    assert len(mini.join_code) == 6 and math.log2(len(JOIN_CODE_ALPHABET) ** len(mini.join_code)) > 29
 
 
 def test_wrong_join_codes_are_rate_limited_with_a_clear_message(app, client, mini):
@@ -128,6 +143,7 @@ def test_failed_logins_are_rate_limited(app, client, ctx):
         assert post_form(client, "/login", {"email": "leder@example.org", "password": "feil"}).status_code == 422
     response = post_form(client, "/login", {"email": "leder@example.org", "password": "et-godt-passord"})
     assert response.status_code == 429
+    assert "For mange forsøk" in page_text(response)
 
 
 def test_guessing_personal_links_is_rate_limited(app, client):
@@ -145,4 +161,8 @@ def test_script_in_a_name_is_shown_as_text(app, client, mini, name):
     for url in (f"/sessions/{mini.id}", f"/sessions/{mini.id}/dashboard"):
         html = client.get(url).get_data(as_text=True)
         assert name not in html and "&lt;" in html
-    assert token
+    assert participant_name(token) == name  # stored as typed, only escaped when shown
+
+
+def participant_name(token: str) -> str:
+    return db.session.scalar(select(Participant.name).filter_by(token=token))
