@@ -133,11 +133,20 @@ def test_two_app_servers_on_one_database_see_the_same_live_data(app, mini):
         live = facilitator.http.get(f"/sessions/{mini.id}/live", params={"version": version})
         assert live.status_code == 200 and "Per På Server En" in live.json()["html"]
 
+        after_first = live.json()["version"]
+
         # Restart the participant's server: the participant goes on, the facilitator sees it.
         first.stop()
         first.start()
         assert person.answer(2, {"jobs": "3"}).status_code == 302
+        live = facilitator.http.get(f"/sessions/{mini.id}/live", params={"version": after_first})
+        assert live.status_code == 200 and live.json()["version"] != after_first
+        assert "2/2" in live.json()["html"]  # both steps answered
+
+        # Restart the facilitator's server: the same session cookie still works, the data is there.
+        second.stop()
+        second.start()
         live = facilitator.http.get(f"/sessions/{mini.id}/live", params={"version": version})
-        assert live.status_code == 200
+        assert live.status_code == 200 and "Per På Server En" in live.json()["html"]
     with app.app_context():
         assert answers_of("Per På Server En")["jobs"] == 3
