@@ -165,4 +165,5 @@ def live_version(session: ReviewSession) -> str:
         select(func.count(Participant.id), func.max(Participant.submitted_at))
         .filter(Participant.session_id == session.id)).one()
     return "|".join(str(part) for part in (*answers, *people, session.state, session.reveal_all,
-                                           len(session.revealed or []), session.open_sections))
+                                           len(session.revealed or []), session.open_sections,
+                                           session.divergence_rules))

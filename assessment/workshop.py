@@ -46,6 +46,22 @@ def set_section_open(session: ReviewSession, section_id: str, is_open: bool) -> 
     db.session.commit()
 
 
+def set_divergence_rules(session: ReviewSession, spread: int | None, stdev: float | None,
+                         split: float | None) -> None:
+    """This session's rules for flagging divergent scores; all None goes back to the bank's rules."""
+    _refuse_if_locked(session)
+    if spread is not None and not 1 <= spread <= 20:
+        raise UserError(_l("The range must be a whole number from 1 to 20."))
+    if stdev is not None and not 0 < stdev <= 10:
+        raise UserError(_l("The standard deviation must be above 0 and at most 10."))
+    if split is not None and not 0 < split <= 0.5:
+        raise UserError(_l("The split must be above 0 and at most 0.5."))
+    rules = {key: value for key, value in (("range", spread), ("stdev", stdev), ("split", split))
+             if value is not None}
+    session.divergence_rules = rules or None
+    db.session.commit()
+
+
 def set_revealed(session: ReviewSession, question_id: str | None, revealed: bool) -> None:
     """Show (or hide again) one indicator's results to participants; None means all of them."""
     if question_id is None:

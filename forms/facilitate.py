@@ -1,6 +1,6 @@
 """Forms of the facilitator's pages: login, programmes, sessions, consensus and proposals."""
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateField, EmailField, IntegerField, PasswordField, RadioField,
+from wtforms import (BooleanField, DateField, DecimalField, EmailField, IntegerField, PasswordField, RadioField,
                      SelectChoice, SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
@@ -35,6 +35,19 @@ class SessionForm(Form):
         NumberRange(min=1, max=6, message=_l("The programme year must be from 1 to 6."))])
     meeting_date = DateField(_l("Date of the meeting"), validators=[Optional()])
     anonymous = BooleanField(_l("Anonymous: hide names on the dashboard"))
+
+
+class DivergenceRulesForm(Form):
+    """A session's own thresholds for flagging divergent scores (empty: the rule is not used)."""
+
+    range = IntegerField(_l("Range: highest minus lowest score at least"), validators=[
+        Optional(), NumberRange(min=1, max=20, message=_l("The range must be a whole number from 1 to 20."))])
+    stdev = DecimalField(_l("Standard deviation at least"), use_locale=True, validators=[
+        Optional(), NumberRange(min=0.01, max=10,
+                                message=_l("The standard deviation must be above 0 and at most 10."))])
+    split = DecimalField(_l("Split: share of scores on each side of the middle at least (0-0.5)"),
+                         use_locale=True, validators=[
+        Optional(), NumberRange(min=0.01, max=0.5, message=_l("The split must be above 0 and at most 0.5."))])
 
 
 class ShareForm(Form):

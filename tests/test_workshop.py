@@ -240,6 +240,42 @@ def test_discussion_agenda_puts_the_most_disagreement_first(client, app, mini):
     assert "Sprikende" in page
 
 
+def test_a_session_can_have_its_own_divergence_rules(client, app, mini):
+    facilitator_for(mini)
+    score(app.test_client(), mini, "A", "leadership", 1, 4)
+    score(app.test_client(), mini, "B", "leadership", 6, 4)
+    score(app.test_client(), mini, "C", "observer_county", 6, 5)
+    login(client)
+    agenda, rules = f"/sessions/{mini.id}/discussion", f"/sessions/{mini.id}/divergence-rules"
+
+    def flagged() -> int:
+        return client.get(agenda).get_data(as_text=True).count('class="agenda-item divergent"')
+
+    def post_rules(data: dict):
+        token = csrf_token(client.get(agenda).get_data(as_text=True))
+        return client.post(rules, data={**data, "csrf_token": token})
+
+    assert flagged() == 1  # the bank's rules: only Planarbeid (1, 6, 6)
+    # Stricter for this session: a range of 1 flags Arbeidsplasser (4, 4, 5) too.
+    assert post_rules({"rules-range": "1", "rules-stdev": "", "rules-split": ""}).status_code == 302
+    assert flagged() == 2
+    db.session.expire_all()
+    assert db.session.get(ReviewSession, mini.id).divergence_rules == {"range": 1}
+    # A bad value: a clear message, a 4xx, and the saved rules stay.
+    refused = post_rules({"rules-range": "1", "rules-stdev": "-1", "rules-split": ""})
+    assert refused.status_code == 422
+    assert "Standardavviket må være over 0 og høyst 10." in page_text(refused)
+    assert flagged() == 2
+    # A Norwegian decimal comma is understood.
+    assert post_rules({"rules-range": "", "rules-stdev": "0,4", "rules-split": ""}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ReviewSession, mini.id).divergence_rules == {"stdev": 0.4}
+    assert 'value="0,4"' in client.get(agenda).get_data(as_text=True)
+    # Back to the bank's rules.
+    assert post_rules({"reset": "1"}).status_code == 302
+    assert flagged() == 1
+
+
 # ---------------------------------------------------------------- consensus and proposals
 
 def test_consensus_changes_are_kept_in_a_history(client, mini):

@@ -11,12 +11,13 @@ from assessment.access import session_or_404
 from assessment.extensions import db
 from assessment.locale import current_language
 from assessment.models import Proposal
+from assessment.results import divergence_rules as divergence_rules_of
 from assessment.results import (collect_answers, consensus_by_question, discussion_agenda,
                                 indicator_results, live_version, other_answers, progress,
                                 session_total)
 from assessment.sessions import UserError
 from forms.base import error_text
-from forms.facilitate import ConsensusForm, ProposalForm
+from forms.facilitate import ConsensusForm, DivergenceRulesForm, ProposalForm
 from forms.fields import display_value
 from assessment.labels import ROLE_SHORT_LABELS
 
@@ -73,9 +74,44 @@ def answers(session_id: int):
 @bp.route("/sessions/<int:session_id>/discussion")
 def agenda(session_id: int):
     session = session_or_404(session_id)
+    return render_template("discussion/agenda.html", **_agenda_context(session, _rules_form(session)))
+
+
+@bp.route("/sessions/<int:session_id>/divergence-rules", methods=["POST"])
+def divergence_rules(session_id: int):
+    """The session's own thresholds for divergent scores, or back to the bank's."""
+    session = session_or_404(session_id)
+    form = _rules_form(session)
+    if request.form.get("reset"):
+        workshop.set_divergence_rules(session, None, None, None)
+        flash(_("The question bank's rules for divergent scores apply again."), "success")
+        return redirect(url_for(".agenda", session_id=session.id))
+    if not form.validate_on_submit():
+        return render_template("discussion/agenda.html", **_agenda_context(session, form)), 422
+    workshop.set_divergence_rules(
+        session, form.range.data,
+        float(form.stdev.data) if form.stdev.data is not None else None,
+        float(form.split.data) if form.split.data is not None else None)
+    flash(_("The rules for divergent scores are saved for this session."), "success")
+    return redirect(url_for(".agenda", session_id=session.id))
+
+
+def _rules_form(session) -> DivergenceRulesForm:
+    form = DivergenceRulesForm(prefix="rules")
+    if request.method == "GET":
+        rules = divergence_rules_of(session)
+        form.range.data = None if rules.range is None else int(rules.range)
+        form.stdev.data = rules.stdev
+        form.split.data = rules.split
+    return form
+
+
+def _agenda_context(session, rules_form) -> dict:
     context = _dashboard_context(session)
     context["agenda"] = discussion_agenda(context["results"])
-    return render_template("discussion/agenda.html", **context)
+    context["rules_form"] = rules_form
+    context["own_rules"] = bool(session.divergence_rules)
+    return context
 
 
 def _consensus_form(session, question, consensus) -> ConsensusForm:
