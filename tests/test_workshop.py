@@ -270,7 +270,9 @@ def test_a_session_can_have_its_own_divergence_rules(client, app, mini):
     assert post_rules({"rules-range": "", "rules-stdev": "0,4", "rules-split": ""}).status_code == 302
     db.session.expire_all()
     assert db.session.get(ReviewSession, mini.id).divergence_rules == {"stdev": 0.4}
-    assert 'value="0,4"' in client.get(agenda).get_data(as_text=True)
+    html = client.get(agenda).get_data(as_text=True)
+    field = re.search(r'<input[^>]*id="rules-stdev"[^>]*>', html).group(0)
+    assert 'value="0,4"' in field and 'type="text"' in field  # a number input cannot hold "0,4"
     # Back to the bank's rules.
     assert post_rules({"reset": "1"}).status_code == 302
     assert flagged() == 1
