@@ -229,11 +229,16 @@ def test_weighted_total_differs_between_year_2_and_year_4_as_the_weights_say(ctx
     assert session_total(late.bank, 4, grades) == 0.3 * 5 + 0.7 * 2
 
 
-def test_discussion_agenda_puts_the_most_disagreement_first(client, app, mini):
-    facilitator_for(mini)
+def score_plan_apart_and_jobs_close(app, mini) -> None:
+    """Planarbeid scored 1, 6, 6 (divergent by the bank's rules); Arbeidsplasser 4, 4, 5."""
     score(app.test_client(), mini, "A", "leadership", 1, 4)
     score(app.test_client(), mini, "B", "leadership", 6, 4)
     score(app.test_client(), mini, "C", "observer_county", 6, 5)
+
+
+def test_discussion_agenda_puts_the_most_disagreement_first(client, app, mini):
+    facilitator_for(mini)
+    score_plan_apart_and_jobs_close(app, mini)
     login(client)
     page = page_text(client.get(f"/sessions/{mini.id}/discussion"))
     assert page.index("Planarbeid") < page.index("Arbeidsplasser")
@@ -242,9 +247,7 @@ def test_discussion_agenda_puts_the_most_disagreement_first(client, app, mini):
 
 def test_a_session_can_have_its_own_divergence_rules(client, app, mini):
     facilitator_for(mini)
-    score(app.test_client(), mini, "A", "leadership", 1, 4)
-    score(app.test_client(), mini, "B", "leadership", 6, 4)
-    score(app.test_client(), mini, "C", "observer_county", 6, 5)
+    score_plan_apart_and_jobs_close(app, mini)
     login(client)
     agenda, rules = f"/sessions/{mini.id}/discussion", f"/sessions/{mini.id}/divergence-rules"
 

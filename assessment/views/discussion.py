@@ -11,10 +11,9 @@ from assessment.access import session_or_404
 from assessment.extensions import db
 from assessment.locale import current_language
 from assessment.models import Proposal
-from assessment.results import divergence_rules as divergence_rules_of
 from assessment.results import (collect_answers, consensus_by_question, discussion_agenda,
-                                indicator_results, live_version, other_answers, progress,
-                                session_total)
+                                divergence_rules, indicator_results, live_version, other_answers,
+                                progress, session_total)
 from assessment.sessions import UserError
 from forms.base import error_text
 from forms.facilitate import ConsensusForm, DivergenceRulesForm, ProposalForm
@@ -78,7 +77,7 @@ def agenda(session_id: int):
 
 
 @bp.route("/sessions/<int:session_id>/divergence-rules", methods=["POST"])
-def divergence_rules(session_id: int):
+def save_divergence_rules(session_id: int):
     """The session's own thresholds for divergent scores, or back to the bank's."""
     session = session_or_404(session_id)
     form = _rules_form(session)
@@ -99,7 +98,7 @@ def divergence_rules(session_id: int):
 def _rules_form(session) -> DivergenceRulesForm:
     form = DivergenceRulesForm(prefix="rules")
     if request.method == "GET":
-        rules = divergence_rules_of(session)
+        rules = divergence_rules(session)
         form.range.data = None if rules.range is None else int(rules.range)
         form.stdev.data = rules.stdev
         form.split.data = rules.split
