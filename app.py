@@ -82,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     from assessment import access, models  # noqa: F401 (user loader; tables for migrations)
     from assessment.cli import register_cli
     from assessment.markup import render_markdown
+    from forms.question_html import render_question
     from assessment.views import auth, discussion, exports, facilitate, main, participate
 
     app.register_blueprint(main.bp)
@@ -101,6 +102,7 @@ def create_app(config: dict | None = None) -> Flask:
         status_label=lambda key: label(STATUS_LABELS, key),
         priority_label=lambda key: label(PRIORITY_LABELS, key),
         has_exports=lambda: "exports" in app.blueprints,
+        render_question=render_question,  # the step page's questions (macros.html, cached)
     )
     register_error_handlers(app)
     app.before_request(refuse_nul_characters)

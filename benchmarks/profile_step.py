@@ -14,6 +14,7 @@ import cProfile
 import io
 import os
 import pstats
+import statistics
 import sys
 import tempfile
 import time
@@ -103,9 +104,10 @@ def main() -> None:
         request(facilitator, f"live GET ({args.participants + 3} participants)", "GET",
                 f"/sessions/{session_id}/live?version=none")
 
-    print(f"{'request':<34} {'count':>6} {'mean ms':>8} {'min ms':>8} {'SQL statements':>15}")
+    print(f"{'request':<34} {'count':>6} {'mean ms':>8} {'median':>8} {'min ms':>8} {'SQL statements':>15}")
     for kind, seconds in sorted(timings.items()):
         print(f"{kind:<34} {len(seconds):>6} {1000 * sum(seconds) / len(seconds):>8.1f} "
+              f"{1000 * statistics.median(seconds):>8.1f} "
               f"{1000 * min(seconds):>8.1f} {sum(statements[kind]) / len(seconds):>15.1f}")
     for kind, profile in sorted(profiles.items()) if args.profile else ():
         if args.kind and kind not in args.kind:

@@ -113,10 +113,16 @@ def _is_empty(field) -> bool:
     return not any(str(item).strip() for item in data)
 
 
-def make_step_form(section: Section, known_values: dict[str, Any], lang: str,
-                   formdata: MultiDict | None = None, stored: dict[str, tuple[Any, str]] | None = None,
-                   **kwargs) -> StepForm:
-    """A form for `section`. With formdata it reads a POST; without, it shows `stored` answers."""
+# A section's form class, per language: building it (a class with fifty fields) costs more than
+# using it. Keyed by the section object's id, which stays taken while the entry holds the section.
+_form_classes: dict[tuple[int, str], tuple[Section, type[StepForm]]] = {}
+
+
+def step_form_class(section: Section, lang: str) -> type[StepForm]:
+    """The form class for `section`: one field per question, and a justification per scale."""
+    cached = _form_classes.get((id(section), lang))
+    if cached is not None and cached[0] is section:
+        return cached[1]
     attrs: dict[str, Any] = {}
     for question in section.questions:
         qtype = question_type(question)
@@ -129,6 +135,17 @@ def make_step_form(section: Section, known_values: dict[str, Any], lang: str,
                 validators.insert(0, JustifiedIfScored(question))
             attrs[question.id + COMMENT_SUFFIX] = TextAreaField(_l("Justification"), validators=validators)
     form_class = type("SectionStepForm", (StepForm,), attrs)
+    if len(_form_classes) > 256:  # banks come and go only with new bank versions
+        _form_classes.clear()
+    _form_classes[(id(section), lang)] = (section, form_class)
+    return form_class
+
+
+def make_step_form(section: Section, known_values: dict[str, Any], lang: str,
+                   formdata: MultiDict | None = None, stored: dict[str, tuple[Any, str]] | None = None,
+                   **kwargs) -> StepForm:
+    """A form for `section`. With formdata it reads a POST; without, it shows `stored` answers."""
+    form_class = step_form_class(section, lang)
     if formdata is None:
         formdata = MultiDict()
         for question in section.questions:
