@@ -9,7 +9,8 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Row, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
@@ -112,14 +113,17 @@ def find_participant(token: str) -> Participant:
     return participant
 
 
-def answer_rows(participant: Participant) -> dict[str, Answer]:
-    """{question id: Answer} of everything the participant has saved, in one query."""
-    rows = db.session.scalars(select(Answer).filter_by(participant_id=participant.id))
+def answer_rows(participant: Participant) -> dict[str, Row]:
+    """{question id: row with value, comment and updated_at} of everything the participant has
+    saved, in one query (plain rows: a step reads them on every request and changes none)."""
+    table = Answer.__table__
+    rows = db.session.execute(select(table.c.question_id, table.c.value, table.c.comment, table.c.updated_at)
+                              .where(table.c.participant_id == participant.id))
     return {row.question_id: row for row in rows}
 
 
 def stored_answers(participant: Participant,
-                   rows: dict[str, Answer] | None = None) -> dict[str, tuple[Any, str]]:
+                   rows: dict[str, Row] | None = None) -> dict[str, tuple[Any, str]]:
     """{question id: (value, comment)} of everything the participant has saved."""
     rows = answer_rows(participant) if rows is None else rows
     return {question_id: (row.value, row.comment) for question_id, row in rows.items()}
@@ -130,45 +134,50 @@ def stored_values(participant: Participant) -> dict[str, Any]:
 
 
 def save_step(participant: Participant, section: Section, answers: dict[str, tuple[Any, str | None]],
-              next_step: int | None = None, retry: bool = True,
-              existing: dict[str, Answer] | None = None) -> None:
+              next_step: int | None = None, existing: dict[str, Row] | None = None) -> None:
     """Store a step's answers (an empty value removes the answer) and where the participant is.
-    `existing` is answer_rows() when the caller has just read them (saves a query)."""
+    `existing` is answer_rows() when the caller has just read them (saves a query).
+
+    Only what changed is written, with one statement per kind of change: an upsert, so the same
+    step saved twice at once (a double click, two tabs) ends with the last answers and no error."""
     if participant.session.is_locked:
         raise SessionLocked()
-    if existing is None:
-        question_ids = {q.id for q in section.questions}
-        existing = {
-            row.question_id: row
-            for row in db.session.scalars(select(Answer).filter(
-                Answer.participant_id == participant.id, Answer.question_id.in_(question_ids)))
-        }
+    existing = answer_rows(participant) if existing is None else existing
+    now = utcnow()
+    changed, removed = [], []
     for question_id, (value, comment) in answers.items():
+        comment = comment or ""
         row = existing.get(question_id)
         if value is None and not comment:
             if row is not None:
-                db.session.delete(row)
-            continue
-        if row is None:
-            db.session.add(Answer(participant=participant, question_id=question_id,
-                                  value=value, comment=comment or ""))
-        elif row.value != value or row.comment != (comment or ""):
-            row.value = value
-            row.comment = comment or ""
-            row.updated_at = utcnow()
-    if next_step is not None:
-        participant.current_step = next_step
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # The same step saved twice at once (a double click): the other request stored it first.
-        db.session.rollback()
-        if not retry:
-            raise
-        save_step(participant, section, answers, next_step, retry=False)
+                removed.append(question_id)
+        elif row is None or row.value != value or row.comment != comment:
+            changed.append({"participant_id": participant.id, "question_id": question_id, "value": value,
+                            "comment": comment, "created_at": now, "updated_at": now})
+    table = Answer.__table__
+    if removed:
+        db.session.execute(delete(table).where(table.c.participant_id == participant.id,
+                                               table.c.question_id.in_(removed)))
+    if changed:
+        db.session.execute(_upsert_answers(), changed)
+    if next_step is not None and next_step != participant.current_step:
+        db.session.execute(update(Participant.__table__).where(Participant.__table__.c.id == participant.id)
+                           .values(current_step=next_step))
+    db.session.commit()
 
 
-def step_saved_at(rows: dict[str, Answer], section: Section) -> str:
+def _upsert_answers():
+    """INSERT ... ON CONFLICT (participant, question) DO UPDATE, in the database's own dialect."""
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    statement = insert(Answer.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=["participant_id", "question_id"],
+        set_={"value": statement.excluded.value, "comment": statement.excluded.comment,
+              "updated_at": statement.excluded.updated_at})
+
+
+def step_saved_at(rows: dict[str, Row], section: Section) -> str:
     """When the answers on a step last changed (ISO, UTC), or "" if never; `rows` is answer_rows()."""
     times = [rows[q.id].updated_at for q in section.questions if q.id in rows]
     return max(times).isoformat() + "Z" if times else ""
