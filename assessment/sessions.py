@@ -105,8 +105,10 @@ def join_session(session: ReviewSession, name: str, role_group: str) -> Particip
 
 
 def find_participant(token: str) -> Participant:
-    """The participant behind a personal link, with their session (every page needs both)."""
-    query = select(Participant).options(joinedload(Participant.session)).filter_by(token=token)
+    """The participant behind a personal link, with their session and its programme (every page
+    shows all three), in one query."""
+    query = (select(Participant).filter_by(token=token)
+             .options(joinedload(Participant.session).joinedload(ReviewSession.programme)))
     participant = db.session.scalar(query) if token else None
     if participant is None:
         raise NotFound(_l("This link is not valid. Ask the facilitator for a new one."))
@@ -166,15 +168,20 @@ def save_step(participant: Participant, section: Section, answers: dict[str, tup
     db.session.commit()
 
 
+_upserts: dict[str, Any] = {}
+
+
 def _upsert_answers():
-    """INSERT ... ON CONFLICT (participant, question) DO UPDATE, in the database's own dialect."""
+    """INSERT ... ON CONFLICT (participant, question) DO UPDATE, in the database's own dialect
+    (built once: a statement is immutable, and building this one costs more than running it)."""
     dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    statement = insert(Answer.__table__)
-    return statement.on_conflict_do_update(
-        index_elements=["participant_id", "question_id"],
-        set_={"value": statement.excluded.value, "comment": statement.excluded.comment,
-              "updated_at": statement.excluded.updated_at})
+    if dialect not in _upserts:
+        statement = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](Answer.__table__)
+        _upserts[dialect] = statement.on_conflict_do_update(
+            index_elements=["participant_id", "question_id"],
+            set_={"value": statement.excluded.value, "comment": statement.excluded.comment,
+                  "updated_at": statement.excluded.updated_at})
+    return _upserts[dialect]
 
 
 def step_saved_at(rows: dict[str, Row], section: Section) -> str:
