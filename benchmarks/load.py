@@ -21,16 +21,17 @@ import secrets
 import shutil
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,9 +45,6 @@ TEXTAREA = re.compile(r'<textarea\b[^>]*\bname="([^"]+)"')
 PROGRESS_ROW = re.compile(r'<span class="who">([^<]+?) <span class="role">.*?'
                           r'<span class="count">(\d+)/\d+( ✓)?</span>', re.S)
 ROLES = ("leadership", "leadership", "leadership", "observer_county")
-# httpx loads the CA bundle for every client it makes (about 50 ms of CPU each) unless given a
-# context: one shared context keeps 100 clients from costing the generator five seconds.
-TLS = ssl.create_default_context()
 
 
 # ---------------------------------------------------------------- processes: database, app, gunicorn
@@ -107,9 +105,9 @@ class Server:
             if process.poll() is not None:
                 break
             try:
-                httpx.get(server.url + "/", timeout=1)
-                return server
-            except httpx.HTTPError:
+                with urllib.request.urlopen(server.url + "/", timeout=1):
+                    return server
+            except (urllib.error.URLError, OSError):
                 time.sleep(0.1)
         server.stop()
         raise RuntimeError("gunicorn did not start: " + log.read_text()[-2000:])
@@ -234,35 +232,47 @@ def kind_of(method: str, path: str) -> str:
     return {"review": "review GET", "submit": "submit POST"}.get(path.rsplit("/", 1)[-1], "resume GET")
 
 
+@dataclass
+class Page:
+    """What the generator keeps of a response: the status, where it redirects, its body, its path."""
+
+    status: int
+    location: str | None
+    text: str
+    path: str
+
+
 class Browser:
     """One participant's browser: cookies, forms read from the page, redirects followed."""
 
-    def __init__(self, client: httpx.AsyncClient, run: Run):
+    def __init__(self, client: aiohttp.ClientSession, run: Run):
         self.client, self.run = client, run
 
-    async def request(self, method: str, path: str, data: dict | None = None) -> httpx.Response:
+    async def request(self, method: str, path: str, data: list | None = None) -> Page:
         began = time.perf_counter()
-        response = await self.client.request(method, path, data=data)
-        self.run.records.append(Record(kind_of(method, path), time.perf_counter() - began,
-                                       response.status_code))
-        if response.status_code not in ((302,) if method == "POST" else (200, 302)):
-            raise RuntimeError(f"{method} {path}: {response.status_code}")
-        return response
+        async with self.client.request(method, path, data=data, allow_redirects=False) as response:
+            page = Page(response.status, response.headers.get("Location"), await response.text(),
+                        response.url.path)
+        self.run.records.append(Record(kind_of(method, path), time.perf_counter() - began, page.status))
+        if page.status not in ((302,) if method == "POST" else (200, 302)):
+            raise RuntimeError(f"{method} {path}: {page.status}")
+        return page
 
-    async def get(self, path: str) -> httpx.Response:
-        response = await self.request("GET", path)
-        while response.is_redirect:
-            response = await self.request("GET", response.headers["location"])
-        return response
+    async def get(self, path: str) -> Page:
+        page = await self.request("GET", path)
+        while page.status == 302:
+            page = await self.request("GET", page.location)
+        return page
 
-    async def submit(self, path: str, page: httpx.Response, fields: dict) -> tuple[float, httpx.Response]:
+    async def submit(self, path: str, page: Page, fields: dict) -> tuple[float, Page]:
         """Post the page's form (its CSRF token, its text areas as typed) and follow the redirect."""
         html = page.text
-        data: dict = {name: "" for name in TEXTAREA.findall(html)}
-        data.update(fields, csrf_token=CSRF.search(html).group(1))
-        response = await self.request("POST", path, data)
+        data = {name: [""] for name in TEXTAREA.findall(html)}
+        data.update({name: value if isinstance(value, list) else [value] for name, value in fields.items()},
+                    csrf_token=[CSRF.search(html).group(1)])
+        response = await self.request("POST", path, [(name, v) for name, values in data.items() for v in values])
         done = time.perf_counter()
-        return done, await self.get(response.headers["location"])
+        return done, await self.get(response.location)
 
 
 def planned_answers(bank, number: int) -> tuple[list[dict], dict]:
@@ -276,8 +286,11 @@ def planned_answers(bank, number: int) -> tuple[list[dict], dict]:
     return steps, values
 
 
-def client(base: str, timeout: float = 60) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=base, timeout=timeout, verify=TLS)
+def client(base: str, timeout: float = 60) -> aiohttp.ClientSession:
+    """A browser's connection and cookies (kept for 127.0.0.1 too: `unsafe` allows an IP address)."""
+    return aiohttp.ClientSession(base_url=base, timeout=aiohttp.ClientTimeout(total=timeout),
+                                 cookie_jar=aiohttp.CookieJar(unsafe=True),
+                                 connector=aiohttp.TCPConnector(limit=1))
 
 
 async def participant(run: Run, number: int, steps: list[dict], start: asyncio.Event, timeout: float) -> None:
@@ -288,11 +301,11 @@ async def participant(run: Run, number: int, steps: list[dict], start: asyncio.E
         page = await browser.get(f"/join/{run.code}")
         _done, page = await browser.submit(f"/join/{run.code}", page,
                                            {"name": name, "role_group": ROLES[number % len(ROLES)]})
-        token = str(page.url).split("/p/", 1)[1].split("/", 1)[0]
+        token = page.path.split("/p/", 1)[1].split("/", 1)[0]
         for index, answers in enumerate(steps, start=1):
             path = f"/p/{token}/step/{index}"
             run.posted[(name, index)], page = await browser.submit(path, page, {**answers, "action": "next"})
-        assert page.url.path.endswith("/review"), page.url
+        assert page.path.endswith("/review"), page.path
         run.posted[(name, len(steps) + 1)], page = await browser.submit(f"/p/{token}/submit", page, {})
 
 
@@ -300,14 +313,16 @@ async def facilitator(run: Run, participants: int, steps: int, grace: float) -> 
     """Log in, open the live dashboard and poll it as static/live.js does; note when each participant's
     finished step (and submission) first shows in the progress list."""
     async with client(run.base) as facilitator_client:
-        page = await facilitator_client.get("/login")
-        await facilitator_client.post("/login", data={"csrf_token": CSRF.search(page.text).group(1),
-                                                      "email": FACILITATOR[0], "password": FACILITATOR[1]})
-        page = await facilitator_client.get(f"/sessions/{run.session_id}/dashboard")
-        if page.status_code != 200:
-            run.errors.append(f"dashboard: {page.status_code}")
-            return
-        version = unescape(re.search(r'data-version="([^"]*)"', page.text).group(1))
+        async with facilitator_client.get("/login") as page:
+            token = CSRF.search(await page.text()).group(1)
+        async with facilitator_client.post("/login", data={"csrf_token": token, "email": FACILITATOR[0],
+                                                           "password": FACILITATOR[1]}):
+            pass
+        async with facilitator_client.get(f"/sessions/{run.session_id}/dashboard") as page:
+            if page.status != 200:
+                run.errors.append(f"dashboard: {page.status}")
+                return
+            version = unescape(re.search(r'data-version="([^"]*)"', await page.text()).group(1))
         wanted = participants * (steps + 1)
         deadline = None
         while len(run.seen) < wanted:
@@ -316,20 +331,20 @@ async def facilitator(run: Run, participants: int, steps: int, grace: float) -> 
                 if time.perf_counter() > deadline:
                     break
             began = time.perf_counter()
-            response = await facilitator_client.get(f"/sessions/{run.session_id}/live",
-                                                    params={"version": version},
-                                                    headers={"Accept": "application/json"})
+            async with facilitator_client.get(f"/sessions/{run.session_id}/live", params={"version": version},
+                                              headers={"Accept": "application/json"}) as response:
+                status = response.status
+                data = await response.json() if status == 200 else None
             now = time.perf_counter()
-            run.polls.append(Record("live GET", now - began, response.status_code))
-            if response.status_code == 200:
-                data = response.json()
+            run.polls.append(Record("live GET", now - began, status))
+            if status == 200:
                 version = data["version"]
                 for name, done, submitted in PROGRESS_ROW.findall(data["html"]):
                     shown = [*range(1, int(done) + 1), *([steps + 1] if submitted else [])]
                     for step in shown:  # step + 1 stands for the submission
                         run.seen.setdefault((unescape(name), step), now)
-            elif response.status_code != 204:
-                run.errors.append(f"live: {response.status_code}")
+            elif status != 204:
+                run.errors.append(f"live: {status}")
             await asyncio.sleep(POLL_PAUSE)
 
 
@@ -364,10 +379,11 @@ async def hello(base: str, clients: int, seconds: float) -> tuple[float, list[fl
             await start.wait()
             while time.perf_counter() < stop_at:
                 began = time.perf_counter()
-                response = await hello_client.get("/")
+                async with hello_client.get("/") as response:
+                    await response.read()
                 latencies.append(time.perf_counter() - began)
-                if response.status_code != 200:
-                    errors.append(f"hello: {response.status_code}")
+                if response.status != 200:
+                    errors.append(f"hello: {response.status}")
 
     tasks = [asyncio.create_task(one()) for _ in range(clients)]
     await asyncio.sleep(0.1)

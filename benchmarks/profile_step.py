@@ -87,8 +87,9 @@ def main() -> None:
         response = request(client, "join POST", "POST", f"/join/{code}", data={
             "name": f"Deltaker {number}", "role_group": "leadership",
             "csrf_token": csrf_token(page.get_data(as_text=True))})
-        token = response.headers["Location"].rsplit("/p/", 1)[1]
-        page = request(client, "step GET", "GET", f"/p/{token}/step/1")
+        location = response.headers["Location"]  # /p/<token>/step/1
+        token = location.split("/p/", 1)[1].split("/", 1)[0]
+        page = request(client, "step GET", "GET", location)
         values: dict = {}
         for index, section in enumerate(bank.sections, start=1):
             data, values = complete_answers(bank, section, values, seed=number)

@@ -23,7 +23,8 @@ def join(code: str):
     form = JoinForm()
     if form.validate_on_submit():
         participant = sessions.join_session(session, form.name.data, form.role_group.data)
-        return redirect(url_for(".resume", token=participant.token))
+        # Straight to the first step (one round trip less than by the personal link, /p/<token>).
+        return redirect(url_for(".step", token=participant.token, number=1))
     return render_template("participate/join.html", session=session, form=form), (
         422 if form.errors else 200)
 
