@@ -31,7 +31,10 @@ class HttpParticipant:
     def join(self, code: str, name: str, role: str = "leadership") -> None:
         response = self.post_page(f"/join/{code}", {"name": name, "role_group": role})
         assert response.status_code == 302, response.text[:500]
-        self.token = response.headers["location"].rsplit("/p/", 1)[1]
+        # Joining leads straight to the first step: /p/<token>/step/1.
+        token, rest = response.headers["location"].split("/p/", 1)[1].split("/", 1)
+        assert rest == "step/1", response.headers["location"]
+        self.token = token
 
     def step_url(self, number: int) -> str:
         return f"/p/{self.token}/step/{number}"
