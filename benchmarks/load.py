@@ -17,6 +17,7 @@ import asyncio
 import json
 import os
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -459,9 +460,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--participants", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--worker-class", default="gthread")
+    production = runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # the defaults: production's settings
+    parser.add_argument("--workers", type=int, default=production["workers"])
+    parser.add_argument("--threads", type=int, default=production["threads"])
+    parser.add_argument("--worker-class", default=production["worker_class"])
     parser.add_argument("--hello-seconds", type=float, default=10)
     parser.add_argument("--timeout", type=float, default=300, help="the whole participant run, seconds")
     parser.add_argument("--json", type=Path, help="where to write the result (default benchmarks/results/)")
@@ -470,7 +472,7 @@ def main() -> int:
     if args.smoke:
         args.participants, args.hello_seconds = 5, 2
     settings = ["--workers", str(args.workers), "--worker-class", args.worker_class,
-                "--threads", str(args.threads), "--backlog", "2048"]
+                "--threads", str(args.threads), "--backlog", str(production["backlog"])]
 
     from assessment.banks import get_bank
 

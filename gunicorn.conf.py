@@ -1,0 +1,12 @@
+"""Production settings for gunicorn, which reads this file from the working directory:
+`gunicorn app:app`. Options on the command line win over these.
+
+One worker process per core, two threads each: a second thread covers a request's waits on the
+database; more processes than cores cost CPU per request on a small server and made the 100-participant
+benchmark slower on both databases (BENCHMARKS.md). WEB_CONCURRENCY and GUNICORN_THREADS override."""
+import os
+
+workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS") or 2)
+backlog = 2048  # a workshop's participants press Next at the same moment
