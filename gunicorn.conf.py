@@ -10,3 +10,15 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS") or 2)
 backlog = 2048  # a workshop's participants press Next at the same moment
+
+
+def when_ready(server):
+    """Rate limits (failed join codes and logins) counted in process memory are counted per worker:
+    with several workers they are that many times looser. Say so where the operator looks."""
+    storage = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if server.cfg.workers > 1 and storage.startswith("memory://"):
+        server.log.warning(
+            "RATELIMIT_STORAGE_URI is memory://: each of the %d worker processes counts failed join "
+            "codes and logins on its own, so the limits are %d times looser. Set "
+            "RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 (or another shared store).",
+            server.cfg.workers, server.cfg.workers)

@@ -23,8 +23,10 @@ def free_port() -> int:
 class Gunicorn:
     """`gunicorn app:app` on a loopback port against the given database."""
 
-    def __init__(self, database_uri: str, workers: int = 2, port: int | None = None):
+    def __init__(self, database_uri: str, workers: int = 2, port: int | None = None,
+                 env: dict[str, str] | None = None):
         self.database_uri = database_uri
+        self.env = env or {}
         self.workers = workers
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
@@ -35,7 +37,7 @@ class Gunicorn:
 
     def start(self) -> Gunicorn:
         env = {**os.environ, "DATABASE_URL": self.database_uri, "SECRET_KEY": "test-secret",
-               "PUBLIC_URL": self.url}
+               "PUBLIC_URL": self.url, **self.env}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(self.workers), "--threads", "4", "--timeout", "60", "app:app"],
@@ -65,6 +67,10 @@ class Gunicorn:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+    def log(self) -> str:
+        """What the stopped server wrote to stderr."""
+        return self.process.stderr.read().decode() if self.process and self.process.poll() is not None else ""
 
     def __enter__(self) -> Gunicorn:
         return self.start()
