@@ -52,9 +52,13 @@ def join(client, session: ReviewSession | str, name: str = "Kari Nordmann",
     code = session if isinstance(session, str) else session.join_code
     response = post_form(client, f"/join/{code}", {"name": name, "role_group": role})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    # Joining leads straight to the first step: /p/<token>/step/1.
-    token, rest = response.headers["Location"].split("/p/", 1)[1].split("/", 1)
-    assert rest == "step/1", response.headers["Location"]
+    return token_from_join_redirect(response.headers["Location"])
+
+
+def token_from_join_redirect(location: str) -> str:
+    """Joining leads straight to the first step: the token from /p/<token>/step/1."""
+    token, rest = location.split("/p/", 1)[1].split("/", 1)
+    assert rest == "step/1", location
     return token
 
 

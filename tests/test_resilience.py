@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from assessment.extensions import db
 from assessment.models import Answer, Participant
 from tests.browser import serve
-from tests.helpers import csrf_token, make_facilitator
+from tests.helpers import csrf_token, make_facilitator, token_from_join_redirect
 from tests.servers import Gunicorn
 
 PARTICIPANTS = 200
@@ -31,10 +31,7 @@ class HttpParticipant:
     def join(self, code: str, name: str, role: str = "leadership") -> None:
         response = self.post_page(f"/join/{code}", {"name": name, "role_group": role})
         assert response.status_code == 302, response.text[:500]
-        # Joining leads straight to the first step: /p/<token>/step/1.
-        token, rest = response.headers["location"].split("/p/", 1)[1].split("/", 1)
-        assert rest == "step/1", response.headers["location"]
-        self.token = token
+        self.token = token_from_join_redirect(response.headers["location"])
 
     def step_url(self, number: int) -> str:
         return f"/p/{self.token}/step/{number}"
