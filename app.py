@@ -46,12 +46,11 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         BABEL_DEFAULT_LOCALE="nb",
         BABEL_DEFAULT_TIMEZONE="Europe/Oslo",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
-        WTF_CSRF_TIME_LIMIT=None,
-        WTF_I18N_ENABLED=False,  # forms/base.py uses WTForms' own translations  # a workshop lasts all day; the token lives with the session cookie
+        WTF_CSRF_TIME_LIMIT=None,  # a workshop lasts all day; the token lives with the session cookie
+        WTF_I18N_ENABLED=False,  # forms/base.py uses WTForms' own translations
         MAX_CONTENT_LENGTH=5 * 1024 * 1024,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
@@ -64,6 +63,11 @@ def create_app(config: dict | None = None) -> Flask:
     )
     if config:
         app.config.from_mapping(config)
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in (config or {}):
+        # A database server can drop a pooled connection (a restart, an idle timeout): test it before
+        # use. A SQLite file cannot, and the test would cost every request one more statement.
+        sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {} if sqlite else {"pool_pre_ping": True}
     if "SECRET_KEY" not in (config or {}):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.exc import IntegrityError
@@ -78,9 +78,24 @@ def create_session(programme: Programme, bank: Bank, programme_year: int,
     raise RuntimeError("could not draw a free join code")
 
 
+# The statements a participant's every request runs are built once, with bound parameters: building
+# one (joins, loader options, the cache key of its parts) costs as much as running it.
+_SESSION_BY_CODE = select(ReviewSession).where(ReviewSession.join_code == bindparam("code"))
+# An explicit join filled in with contains_eager costs half of what joinedload does (no eager loading
+# paths to build per query); every participant has a session and a programme.
+_PARTICIPANT_BY_TOKEN = (
+    select(Participant).join(Participant.session).join(ReviewSession.programme)
+    .where(Participant.token == bindparam("token"))
+    .options(contains_eager(Participant.session).contains_eager(ReviewSession.programme)))
+_ANSWER_ROWS = (
+    select(Answer.__table__.c.question_id, Answer.__table__.c.value, Answer.__table__.c.comment,
+           Answer.__table__.c.updated_at)
+    .where(Answer.__table__.c.participant_id == bindparam("participant_id")))
+
+
 def find_session_by_code(code: str) -> ReviewSession:
     code = (code or "").strip().upper().replace(" ", "").replace("-", "")
-    session = db.session.scalar(select(ReviewSession).filter_by(join_code=code)) if code else None
+    session = db.session.scalar(_SESSION_BY_CODE, {"code": code}) if code else None
     if session is None:
         raise NotFound(_l("No session has that join code. Check the code on the screen and try again."))
     return session
@@ -107,12 +122,7 @@ def join_session(session: ReviewSession, name: str, role_group: str) -> Particip
 def find_participant(token: str) -> Participant:
     """The participant behind a personal link, with their session and its programme (every page
     shows all three), in one query."""
-    # An explicit join filled in with contains_eager costs half of what joinedload does (no eager
-    # loading paths to build per query); every participant has a session and a programme.
-    query = (select(Participant).join(Participant.session).join(ReviewSession.programme)
-             .where(Participant.token == token)
-             .options(contains_eager(Participant.session).contains_eager(ReviewSession.programme)))
-    participant = db.session.scalar(query) if token else None
+    participant = db.session.scalar(_PARTICIPANT_BY_TOKEN, {"token": token}) if token else None
     if participant is None:
         raise NotFound(_l("This link is not valid. Ask the facilitator for a new one."))
     return participant
@@ -121,9 +131,7 @@ def find_participant(token: str) -> Participant:
 def answer_rows(participant: Participant) -> dict[str, Row]:
     """{question id: row with value, comment and updated_at} of everything the participant has
     saved, in one query (plain rows: a step reads them on every request and changes none)."""
-    table = Answer.__table__
-    rows = db.session.execute(select(table.c.question_id, table.c.value, table.c.comment, table.c.updated_at)
-                              .where(table.c.participant_id == participant.id))
+    rows = db.session.execute(_ANSWER_ROWS, {"participant_id": participant.id})
     return {row.question_id: row for row in rows}
 
 
