@@ -82,7 +82,39 @@ class Programme(db.Model):
     access: Mapped[list[ProgrammeAccess]] = relationship(cascade="all, delete-orphan")
 
 
-class ReviewSession(db.Model):
+class SessionRules:
+    """What a session's state means, for the ORM model and for the participant pages' read model
+    (assessment.sessions.SessionRecord) alike. Needs the session's columns as attributes and
+    load_bank_snapshot()."""
+
+    @property
+    def bank(self):
+        from assessment.banks import bank_from_snapshot
+
+        return bank_from_snapshot(self.load_bank_snapshot, self.bank_hash)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == "closed"
+
+    def is_section_open(self, section_id: str) -> bool:
+        if self.state == "closed":
+            return False
+        return self.open_sections is None or section_id in self.open_sections
+
+    def is_revealed(self, question_id: str) -> bool:
+        return self.reveal_all or question_id in (self.revealed or [])
+
+
+class ParticipantRules:
+    """What a participant's columns mean, for the ORM model and the read model alike."""
+
+    @property
+    def is_observer(self) -> bool:
+        return self.role_group != "leadership"
+
+
+class ReviewSession(SessionRules, db.Model):
     """One review meeting, run with the exact bank it was created from."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,26 +145,11 @@ class ReviewSession(db.Model):
         back_populates="session", order_by="Participant.id"
     )
 
-    @property
-    def bank(self):
-        from assessment.banks import bank_from_snapshot
-
-        return bank_from_snapshot(lambda: self.bank_snapshot, self.bank_hash)
-
-    @property
-    def is_locked(self) -> bool:
-        return self.state == "closed"
-
-    def is_section_open(self, section_id: str) -> bool:
-        if self.state == "closed":
-            return False
-        return self.open_sections is None or section_id in self.open_sections
-
-    def is_revealed(self, question_id: str) -> bool:
-        return self.reveal_all or question_id in (self.revealed or [])
+    def load_bank_snapshot(self) -> dict[str, Any]:
+        return self.bank_snapshot
 
 
-class Participant(db.Model):
+class Participant(ParticipantRules, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("review_session.id"), index=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
@@ -144,10 +161,6 @@ class Participant(db.Model):
 
     session: Mapped[ReviewSession] = relationship(back_populates="participants")
     answers: Mapped[list[Answer]] = relationship(back_populates="participant")
-
-    @property
-    def is_observer(self) -> bool:
-        return self.role_group != "leadership"
 
 
 class Answer(db.Model):

@@ -6,17 +6,18 @@ with a message a user can read; the app turns them into a 4xx page.
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import contains_eager
 from sqlalchemy.exc import IntegrityError
 
 from assessment.banks import Bank, Question, Section
 from assessment.extensions import db
-from assessment.models import ROLE_GROUPS, Answer, Participant, Programme, ReviewSession, utcnow
+from assessment.models import (ROLE_GROUPS, Answer, Participant, ParticipantRules, Programme, ReviewSession,
+                               SessionRules, utcnow)
 
 
 class UserError(Exception):
@@ -81,12 +82,19 @@ def create_session(programme: Programme, bank: Bank, programme_year: int,
 # The statements a participant's every request runs are built once, with bound parameters: building
 # one (joins, loader options, the cache key of its parts) costs as much as running it.
 _SESSION_BY_CODE = select(ReviewSession).where(ReviewSession.join_code == bindparam("code"))
-# An explicit join filled in with contains_eager costs half of what joinedload does (no eager loading
-# paths to build per query); every participant has a session and a programme.
+# The participant pages read participant, session and programme as plain rows (the read model
+# below): ORM objects for the three cost twice as much to load, on every request of every participant.
+_READ_COLUMNS = {
+    "participant": list(Participant.__table__.c),
+    "session": [c for c in ReviewSession.__table__.c if c.key != "bank_snapshot"],  # large, cached
+    "programme": list(Programme.__table__.c),
+}
 _PARTICIPANT_BY_TOKEN = (
-    select(Participant).join(Participant.session).join(ReviewSession.programme)
-    .where(Participant.token == bindparam("token"))
-    .options(contains_eager(Participant.session).contains_eager(ReviewSession.programme)))
+    select(*[column.label(f"{part}__{column.key}") for part, columns in _READ_COLUMNS.items()
+             for column in columns])
+    .select_from(Participant.__table__.join(ReviewSession.__table__).join(Programme.__table__))
+    .where(Participant.__table__.c.token == bindparam("token")))
+_BANK_SNAPSHOT = select(ReviewSession.bank_snapshot).where(ReviewSession.id == bindparam("session_id"))
 _ANSWER_ROWS = (
     select(Answer.__table__.c.question_id, Answer.__table__.c.value, Answer.__table__.c.comment,
            Answer.__table__.c.updated_at)
@@ -119,35 +127,59 @@ def join_session(session: ReviewSession, name: str, role_group: str) -> Particip
     return participant
 
 
-def find_participant(token: str) -> Participant:
+class ProgrammeRecord(SimpleNamespace):
+    """A programme's columns, as the participant pages read them."""
+
+
+class SessionRecord(SessionRules, SimpleNamespace):
+    """A session's columns (all but the bank snapshot, read only when its bank is not cached) and
+    its programme, with the same rules as ReviewSession. Read-only: changes go through the ORM."""
+
+    def load_bank_snapshot(self) -> dict[str, Any]:
+        return db.session.scalar(_BANK_SNAPSHOT, {"session_id": self.id})
+
+
+class ParticipantRecord(ParticipantRules, SimpleNamespace):
+    """A participant's columns and their session, as the participant pages read them: the attribute
+    names of the ORM model, without its loading cost. Read-only: changes go through statements."""
+
+
+def find_participant(token: str) -> ParticipantRecord:
     """The participant behind a personal link, with their session and its programme (every page
     shows all three), in one query."""
-    participant = db.session.scalar(_PARTICIPANT_BY_TOKEN, {"token": token}) if token else None
-    if participant is None:
+    row = db.session.execute(_PARTICIPANT_BY_TOKEN, {"token": token}).first() if token else None
+    if row is None:
         raise NotFound(_l("This link is not valid. Ask the facilitator for a new one."))
-    return participant
+    parts: dict[str, dict[str, Any]] = {part: {} for part in _READ_COLUMNS}
+    for label, value in row._mapping.items():
+        part, key = label.split("__", 1)
+        parts[part][key] = value
+    programme = ProgrammeRecord(**parts["programme"])
+    session = SessionRecord(**parts["session"], programme=programme)
+    return ParticipantRecord(**parts["participant"], session=session)
 
 
-def answer_rows(participant: Participant) -> dict[str, Row]:
+def answer_rows(participant: Participant | ParticipantRecord) -> dict[str, Row]:
     """{question id: row with value, comment and updated_at} of everything the participant has
     saved, in one query (plain rows: a step reads them on every request and changes none)."""
     rows = db.session.execute(_ANSWER_ROWS, {"participant_id": participant.id})
     return {row.question_id: row for row in rows}
 
 
-def stored_answers(participant: Participant,
+def stored_answers(participant: Participant | ParticipantRecord,
                    rows: dict[str, Row] | None = None) -> dict[str, tuple[Any, str]]:
     """{question id: (value, comment)} of everything the participant has saved."""
     rows = answer_rows(participant) if rows is None else rows
     return {question_id: (row.value, row.comment) for question_id, row in rows.items()}
 
 
-def stored_values(participant: Participant) -> dict[str, Any]:
+def stored_values(participant: Participant | ParticipantRecord) -> dict[str, Any]:
     return {qid: value for qid, (value, _comment) in stored_answers(participant).items()}
 
 
-def save_step(participant: Participant, section: Section, answers: dict[str, tuple[Any, str | None]],
-              next_step: int | None = None, existing: dict[str, Row] | None = None) -> None:
+def save_step(participant: Participant | ParticipantRecord, section: Section,
+              answers: dict[str, tuple[Any, str | None]], next_step: int | None = None,
+              existing: dict[str, Row] | None = None) -> None:
     """Store a step's answers (an empty value removes the answer) and where the participant is.
     `existing` is answer_rows() when the caller has just read them (saves a query).
 
@@ -225,11 +257,12 @@ def missing_required(bank: Bank, answers: dict[str, tuple[Any, str]]) -> list[Qu
     return missing
 
 
-def submit(participant: Participant) -> None:
+def submit(participant: Participant | ParticipantRecord) -> None:
     if participant.session.is_locked:
         raise SessionLocked()
     missing = missing_required(participant.session.bank, stored_answers(participant))
     if missing:
         raise UserError(_l("Some required questions are not answered yet. They are marked below."))
-    participant.submitted_at = utcnow()
+    db.session.execute(update(Participant.__table__).where(Participant.__table__.c.id == participant.id)
+                       .values(submitted_at=utcnow()))
     db.session.commit()

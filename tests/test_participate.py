@@ -69,3 +69,29 @@ def test_walk_every_step_then_review_and_submit(app, client, ctx, bank_id):
     assert response.status_code == 302
     db.session.expire_all()
     assert participant(token).submitted_at is not None
+
+
+def test_the_participant_pages_read_model_answers_as_the_orm_models(app, client, ctx):
+    """find_participant reads plain rows, not ORM objects; what a page asks of them must not differ."""
+    from assessment import banks, sessions, workshop
+
+    session = make_session("psv")
+    token = join(client, session, "Ola Observatør", "observer_county")
+    section_ids = [s.id for s in session.bank.sections]
+    for section_id in section_ids[1:]:
+        workshop.set_section_open(session, section_id, False)
+    orm = participant(token)
+    banks._snapshot_cache.clear()  # the record reads the snapshot itself when the bank is not cached
+
+    record = sessions.find_participant(token)
+    assert (record.id, record.name, record.role_group, record.current_step, record.submitted_at) == (
+        orm.id, orm.name, orm.role_group, orm.current_step, orm.submitted_at)
+    assert record.is_observer is orm.is_observer is True
+    assert record.session.programme.name == orm.session.programme.name == "Testby omstilling"
+    assert record.session.bank.hash == orm.session.bank.hash
+    assert record.session.is_locked is orm.session.is_locked is False
+    assert [record.session.is_section_open(s) for s in section_ids] == [
+        orm.session.is_section_open(s) for s in section_ids] == [True] + [False] * (len(section_ids) - 1)
+
+    with pytest.raises(sessions.NotFound):
+        sessions.find_participant("no-such-token")
