@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assessment.extensions import babel, csrf, db, limiter, login_manager, migrate
 from assessment.labels import PRIORITY_LABELS, STATE_LABELS, STATUS_LABELS, label
-from assessment.locale import current_language, select_locale
+from assessment.locale import current_language, install_template_gettext, select_locale
 
 def database_url(instance_path: str) -> str:
     """DATABASE_URL if set (postgresql:// gets the psycopg 3 driver), else a SQLite file in instance/."""
@@ -79,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
