@@ -131,8 +131,9 @@ def progress(session: ReviewSession, answers=None) -> list[ParticipantProgress]:
     bank = session.bank
     rows = []
     for number, (participant, given) in enumerate(answers, start=1):
-        missing = {q.id for q in missing_required(bank, given)}
-        shown = {q.id for q in visible_questions(bank, {k: v for k, (v, _c) in given.items()})}
+        visible = visible_questions(bank, {k: v for k, (v, _c) in given.items()})
+        missing = {q.id for q in missing_required(bank, given, visible)}
+        shown = {q.id for q in visible}
         steps = []
         for section in bank.sections:
             questions = [q for q in section.questions if q.id in shown]

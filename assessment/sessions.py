@@ -243,11 +243,14 @@ def effective_values(bank: Bank, values: dict[str, Any]) -> dict[str, Any]:
     return {q.id: values[q.id] for q in visible_questions(bank, values) if q.id in values}
 
 
-def missing_required(bank: Bank, answers: dict[str, tuple[Any, str]]) -> list[Question]:
-    """Required questions, shown to this participant, that still lack an answer or justification."""
-    values = {qid: value for qid, (value, _c) in answers.items()}
+def missing_required(bank: Bank, answers: dict[str, tuple[Any, str]],
+                     shown: list[Question] | None = None) -> list[Question]:
+    """Required questions, shown to this participant, that still lack an answer or justification.
+    `shown` is visible_questions() of these answers, when the caller has it already."""
+    if shown is None:
+        shown = visible_questions(bank, {qid: value for qid, (value, _c) in answers.items()})
     missing = []
-    for question in visible_questions(bank, values):
+    for question in shown:
         value, comment = answers.get(question.id, (None, ""))
         if question.required and value is None:
             missing.append(question)

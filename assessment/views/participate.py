@@ -151,8 +151,9 @@ def _review_context(participant) -> dict:
     lang = current_language()
     stored = sessions.stored_answers(participant)
     values = {qid: value for qid, (value, _c) in stored.items()}
-    shown = {q.id for q in sessions.visible_questions(bank, values)}
-    missing = {q.id for q in sessions.missing_required(bank, stored)}
+    visible = sessions.visible_questions(bank, values)
+    shown = {q.id for q in visible}
+    missing = {q.id for q in sessions.missing_required(bank, stored, visible)}
     steps = []
     for index, section in enumerate(bank.sections, start=1):
         rows = []
