@@ -1,14 +1,18 @@
 """Production settings for gunicorn, which reads this file from the working directory:
 `gunicorn app:app`. Options on the command line win over these.
 
-One worker process per core, two threads each: a second thread covers a request's waits on the
-database; more processes than cores cost CPU per request on a small server and made the 100-participant
-benchmark slower on both databases (BENCHMARKS.md). WEB_CONCURRENCY and GUNICORN_THREADS override."""
+One worker process per core, one thread each. With the database on the same machine its waits are
+short, and a second thread per process only adds switching between threads: in the 100-participant
+benchmark (BENCHMARKS.md) one thread did 12 % more participants a second on SQLite and the same on
+PostgreSQL; more processes than cores cost CPU per request. gthread keeps idle keep-alive connections
+off the thread. Slow clients are the reverse proxy's to buffer (README, HTTPS). With the database on
+another machine, raise GUNICORN_THREADS to cover its round trips. WEB_CONCURRENCY and
+GUNICORN_THREADS override."""
 import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS") or 2)
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
 backlog = 2048  # a workshop's participants press Next at the same moment
 
 
