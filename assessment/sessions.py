@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, bindparam, delete, select, update
+from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -79,52 +79,34 @@ def create_session(programme: Programme, bank: Bank, programme_year: int,
     raise RuntimeError("could not draw a free join code")
 
 
+# ---------------------------------------------------------------- the participant pages' read model
+
 # The statements a participant's every request runs are built once, with bound parameters: building
-# one (joins, loader options, the cache key of its parts) costs as much as running it.
-_SESSION_BY_CODE = select(ReviewSession).where(ReviewSession.join_code == bindparam("code"))
-# The participant pages read participant, session and programme as plain rows (the read model
-# below): ORM objects for the three cost twice as much to load, on every request of every participant.
+# one costs as much as running it. Participant, session and programme are read as plain rows: ORM
+# objects for the three cost twice as much to load, on every request of every participant.
 _READ_COLUMNS = {
     "participant": list(Participant.__table__.c),
     "session": [c for c in ReviewSession.__table__.c if c.key != "bank_snapshot"],  # large, cached
     "programme": list(Programme.__table__.c),
 }
-_PARTICIPANT_BY_TOKEN = (
-    select(*[column.label(f"{part}__{column.key}") for part, columns in _READ_COLUMNS.items()
-             for column in columns])
-    .select_from(Participant.__table__.join(ReviewSession.__table__).join(Programme.__table__))
-    .where(Participant.__table__.c.token == bindparam("token")))
+
+
+def _labelled(*parts: str) -> list:
+    return [column.label(f"{part}__{column.key}") for part in parts for column in _READ_COLUMNS[part]]
+
+
+_SESSIONS = ReviewSession.__table__.join(Programme.__table__)
+_SESSION_BY_CODE = (select(*_labelled("session", "programme")).select_from(_SESSIONS)
+                    .where(ReviewSession.__table__.c.join_code == bindparam("code")))
+_PARTICIPANT_BY_TOKEN = (select(*_labelled("participant", "session", "programme"))
+                         .select_from(Participant.__table__.join(_SESSIONS))
+                         .where(Participant.__table__.c.token == bindparam("token")))
 _BANK_SNAPSHOT = select(ReviewSession.bank_snapshot).where(ReviewSession.id == bindparam("session_id"))
+_INSERT_PARTICIPANT = insert(Participant.__table__).returning(*Participant.__table__.c)
 _ANSWER_ROWS = (
     select(Answer.__table__.c.question_id, Answer.__table__.c.value, Answer.__table__.c.comment,
            Answer.__table__.c.updated_at)
     .where(Answer.__table__.c.participant_id == bindparam("participant_id")))
-
-
-def find_session_by_code(code: str) -> ReviewSession:
-    code = (code or "").strip().upper().replace(" ", "").replace("-", "")
-    session = db.session.scalar(_SESSION_BY_CODE, {"code": code}) if code else None
-    if session is None:
-        raise NotFound(_l("No session has that join code. Check the code on the screen and try again."))
-    return session
-
-
-# ---------------------------------------------------------------- participants
-
-def join_session(session: ReviewSession, name: str, role_group: str) -> Participant:
-    name = " ".join((name or "").split())
-    if not name:
-        raise UserError(_l("Please write your name."))
-    if len(name) > 120:
-        raise UserError(_l("The name is too long (at most 120 characters)."))
-    if role_group not in ROLE_GROUPS:
-        raise UserError(_l("Please choose your role."))
-    if session.is_locked:
-        raise SessionLocked()
-    participant = Participant(session=session, name=name, role_group=role_group)
-    db.session.add(participant)
-    db.session.commit()
-    return participant
 
 
 class ProgrammeRecord(SimpleNamespace):
@@ -144,19 +126,56 @@ class ParticipantRecord(ParticipantRules, SimpleNamespace):
     names of the ORM model, without its loading cost. Read-only: changes go through statements."""
 
 
+def _parts(row: Row) -> dict[str, dict[str, Any]]:
+    """{"session": {column: value}, ...} of a row of _labelled() columns."""
+    parts: dict[str, dict[str, Any]] = {part: {} for part in _READ_COLUMNS}
+    for label, value in row._mapping.items():
+        part, key = label.split("__", 1)
+        parts[part][key] = value
+    return parts
+
+
+def _session_record(parts: dict[str, dict[str, Any]]) -> SessionRecord:
+    return SessionRecord(**parts["session"], programme=ProgrammeRecord(**parts["programme"]))
+
+
+def find_session_by_code(code: str) -> SessionRecord:
+    """The session a join code belongs to, with its programme, for the join pages."""
+    code = (code or "").strip().upper().replace(" ", "").replace("-", "")
+    row = db.session.execute(_SESSION_BY_CODE, {"code": code}).first() if code else None
+    if row is None:
+        raise NotFound(_l("No session has that join code. Check the code on the screen and try again."))
+    return _session_record(_parts(row))
+
+
 def find_participant(token: str) -> ParticipantRecord:
     """The participant behind a personal link, with their session and its programme (every page
     shows all three), in one query."""
     row = db.session.execute(_PARTICIPANT_BY_TOKEN, {"token": token}).first() if token else None
     if row is None:
         raise NotFound(_l("This link is not valid. Ask the facilitator for a new one."))
-    parts: dict[str, dict[str, Any]] = {part: {} for part in _READ_COLUMNS}
-    for label, value in row._mapping.items():
-        part, key = label.split("__", 1)
-        parts[part][key] = value
-    programme = ProgrammeRecord(**parts["programme"])
-    session = SessionRecord(**parts["session"], programme=programme)
-    return ParticipantRecord(**parts["participant"], session=session)
+    parts = _parts(row)
+    return ParticipantRecord(**parts["participant"], session=_session_record(parts))
+
+
+# ---------------------------------------------------------------- participants
+
+def join_session(session: ReviewSession | SessionRecord, name: str,
+                 role_group: str) -> ParticipantRecord:
+    """A new participant in `session` (one INSERT, its row returned: no ORM flush and no reload)."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise UserError(_l("Please write your name."))
+    if len(name) > 120:
+        raise UserError(_l("The name is too long (at most 120 characters)."))
+    if role_group not in ROLE_GROUPS:
+        raise UserError(_l("Please choose your role."))
+    if session.is_locked:
+        raise SessionLocked()
+    row = db.session.execute(_INSERT_PARTICIPANT, {"session_id": session.id, "name": name,
+                                                   "role_group": role_group}).one()
+    db.session.commit()
+    return ParticipantRecord(**row._mapping, session=session)
 
 
 def answer_rows(participant: Participant | ParticipantRecord) -> dict[str, Row]:

@@ -95,3 +95,9 @@ def test_the_participant_pages_read_model_answers_as_the_orm_models(app, client,
 
     with pytest.raises(sessions.NotFound):
         sessions.find_participant("no-such-token")
+
+    by_code = sessions.find_session_by_code(session.join_code.lower())
+    assert (by_code.id, by_code.title, by_code.programme.name, by_code.bank.hash) == (
+        session.id, session.title, session.programme.name, session.bank.hash)
+    with pytest.raises(sessions.NotFound):
+        sessions.find_session_by_code("ZZZZZZ")
