@@ -1,6 +1,7 @@
 """The interface languages and how a request's language is chosen."""
 from babel import Locale
 from flask import g, has_request_context, request
+from markupsafe import Markup
 from flask_babel import get_locale, get_translations
 
 LANGUAGES = ("nb", "en")
@@ -27,20 +28,28 @@ def current_language() -> str:
 
 
 def request_translations():
-    """This request's translations, looked up once. Flask-Babel's own template callables look them
-    up again for every string: three context lookups and a locale identifier built each time."""
+    """This request's translations, looked up once (Flask-Babel looks them up again for every string:
+    three context lookups and a locale identifier built each time)."""
     translations = g.get("_translations")
     if translations is None:
         translations = g._translations = get_translations()
     return translations
 
 
+def template_gettext(string: str, **variables) -> Markup:
+    """_() and gettext() in templates, as Jinja's "newstyle" gettext with autoescaping: the
+    translation is markup, and %(name)s variables are escaped into it."""
+    return Markup(request_translations().ugettext(string)) % variables
+
+
+def template_ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
+    variables.setdefault("num", num)
+    return Markup(request_translations().ungettext(singular, plural, num)) % variables
+
+
 def install_template_gettext(app) -> None:
-    """Templates' _(), gettext and ngettext through request_translations(); after Babel's init_app."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: request_translations().ugettext(s),
-        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
-        pgettext=lambda c, s: request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
+    """Templates call the two functions above directly; after Babel's init_app. Flask-Babel installs
+    them through Jinja's i18n extension, which wraps every call in two more context calls: together
+    with the lookups, a tenth of a step page's rendering. Every template that translates is HTML
+    (autoescaped); the report's Markdown template has its own environment (exports/report.py)."""
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
