@@ -153,6 +153,19 @@ def test_guessing_personal_links_is_rate_limited(app, client):
     assert client.get("/p/guess-3").status_code == 429
 
 
+def test_a_participants_own_pages_are_not_rate_limited(app, client, mini):
+    """Only wrong codes and links count; a participant at work is never limited."""
+    app.config["JOIN_RATE_LIMIT"] = "2 per minute"
+    token = join(client, mini, "Kari Nordmann")
+    for _ in range(5):
+        assert client.get(f"/p/{token}/step/1").status_code == 200
+        assert client.get(f"/p/{token}/review").status_code == 200
+    assert client.get(f"/p/{token}").status_code == 302  # the personal link itself is limited, not counted
+    assert client.get("/p/guess-1").status_code == 404
+    assert client.get("/p/guess-2").status_code == 404
+    assert client.get("/p/guess-3").status_code == 429
+
+
 @pytest.mark.parametrize("name", ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>'])
 def test_script_in_a_name_is_shown_as_text(app, client, mini, name):
     make_facilitator(programmes=[mini.programme])

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from assessment.extensions import failed_attempt_limit, limiter
+from assessment.extensions import failed_attempt_limit
 from assessment.facilitators import authenticate
 from forms.facilitate import LoginForm
 
@@ -19,7 +19,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(methods=["POST"], **failed_attempt_limit("LOGIN_RATE_LIMIT"))
+@failed_attempt_limit("LOGIN_RATE_LIMIT", methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("facilitate.programmes"))

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from assessment.extensions import failed_attempt_limit, limiter
+from assessment.extensions import failed_attempt_limit
 from assessment.locale import LANGUAGES
 from assessment.sessions import find_session_by_code
 from forms.join import CodeForm
@@ -12,7 +12,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit(methods=["POST"], **failed_attempt_limit("JOIN_RATE_LIMIT"))
+@failed_attempt_limit("JOIN_RATE_LIMIT", methods=["POST"])
 def index():
     form = CodeForm()
     if form.validate_on_submit():

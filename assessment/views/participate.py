@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from assessment import sessions
-from assessment.extensions import failed_attempt_limit, limiter
+from assessment.extensions import failed_attempt_limit
 from assessment.locale import current_language
 from assessment.sessions import find_participant, find_session_by_code
 from forms.fields import display_value
@@ -17,7 +17,7 @@ bp = Blueprint("participate", __name__)
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
-@limiter.limit(**failed_attempt_limit("JOIN_RATE_LIMIT"))
+@failed_attempt_limit("JOIN_RATE_LIMIT")
 def join(code: str):
     session = find_session_by_code(code)
     form = JoinForm()
@@ -30,7 +30,7 @@ def join(code: str):
 
 
 @bp.route("/p/<token>")
-@limiter.limit(**failed_attempt_limit("JOIN_RATE_LIMIT"))
+@failed_attempt_limit("JOIN_RATE_LIMIT")
 def resume(token: str):
     """The personal link: back to where the participant was."""
     participant = find_participant(token)
