@@ -1,8 +1,8 @@
 """The interface languages and how a request's language is chosen."""
 from babel import Locale
 from flask import g, has_request_context, request
-from markupsafe import Markup
 from flask_babel import get_locale, get_translations
+from markupsafe import Markup
 
 LANGUAGES = ("nb", "en")
 # Parsed once: Flask-Babel takes a Locale as it is, where it would parse a code on every request.
@@ -48,7 +48,7 @@ def template_ngettext(singular: str, plural: str, num: int, **variables) -> Mark
 
 
 def install_template_gettext(app) -> None:
-    """Templates call the two functions above directly; after Babel's init_app. Flask-Babel installs
+    """Templates call template_gettext and template_ngettext directly; after Babel's init_app. Flask-Babel installs
     them through Jinja's i18n extension, which wraps every call in two more context calls: together
     with the lookups, a tenth of a step page's rendering. Every template that translates is HTML
     (autoescaped); the report's Markdown template has its own environment (exports/report.py)."""

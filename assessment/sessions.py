@@ -225,9 +225,14 @@ def save_step(participant: Participant | ParticipantRecord, section: Section,
     if changed:
         db.session.execute(_upsert_answers(), changed)
     if next_step is not None and next_step != participant.current_step:
-        db.session.execute(update(Participant.__table__).where(Participant.__table__.c.id == participant.id)
-                           .values(current_step=next_step))
+        _update_participant(participant.id, current_step=next_step)
     db.session.commit()
+
+
+def _update_participant(participant_id: int, **values: Any) -> None:
+    """One UPDATE of a participant's columns (the participant pages hold records, not ORM objects)."""
+    table = Participant.__table__
+    db.session.execute(update(table).where(table.c.id == participant_id).values(**values))
 
 
 _upserts: dict[str, Any] = {}
@@ -285,6 +290,5 @@ def submit(participant: Participant | ParticipantRecord) -> None:
     missing = missing_required(participant.session.bank, stored_answers(participant))
     if missing:
         raise UserError(_l("Some required questions are not answered yet. They are marked below."))
-    db.session.execute(update(Participant.__table__).where(Participant.__table__.c.id == participant.id)
-                       .values(submitted_at=utcnow()))
+    _update_participant(participant.id, submitted_at=utcnow())
     db.session.commit()
