@@ -1,5 +1,5 @@
 """Where a participant's request spends its time: the psv form walked in process (Flask's test client,
-a fresh SQLite file, one thread, no network), timed per kind of request, with a cProfile of each kind.
+a fresh SQLite file or PostgreSQL database, one thread, no network), timed per kind of request, with a cProfile of each kind.
 
     .venv/bin/python benchmarks/profile_step.py                      # time per kind of request
     .venv/bin/python benchmarks/profile_step.py --profile --kind "step GET" [--top 40]
@@ -15,6 +15,7 @@ import io
 import os
 import pstats
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +34,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime, ...")
     parser.add_argument("--kind", action="append", help="print the profile of only this kind")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite",
+                        help="a fresh SQLite file, or the PostgreSQL database `profile` made afresh")
     args = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -43,8 +46,14 @@ def main() -> None:
     from assessment.banks import get_bank
     from tests.helpers import complete_answers, csrf_token, make_facilitator, make_session
 
-    folder = tempfile.mkdtemp(prefix="profile-")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{os.path.join(folder, 'p.sqlite')}",
+    if args.database == "postgres":
+        server = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
+        subprocess.run(["dropdb", *server, "--if-exists", "--force", "profile"], check=True, timeout=60)
+        subprocess.run(["createdb", *server, "profile"], check=True, timeout=60)
+        database_url = "postgresql+psycopg://postgres@127.0.0.1:5432/profile"
+    else:
+        database_url = f"sqlite:///{os.path.join(tempfile.mkdtemp(prefix='profile-'), 'p.sqlite')}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
                       "SECRET_KEY": "profile", "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade()
