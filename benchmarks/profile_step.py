@@ -1,5 +1,6 @@
 """Where a participant's request spends its time: the psv form walked in process (Flask's test client,
-a fresh SQLite file or PostgreSQL database, one thread, no network), timed per kind of request, with a cProfile of each kind.
+a fresh SQLite file or PostgreSQL database, one thread, no network), timed per kind of request, with
+a cProfile of each kind.
 
     .venv/bin/python benchmarks/profile_step.py                      # time per kind of request
     .venv/bin/python benchmarks/profile_step.py --profile --kind "step GET" [--top 40]
