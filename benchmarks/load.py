@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import platform
 import re
 import runpy
 import secrets
@@ -432,7 +433,7 @@ def percentiles(seconds: list[float]) -> dict[str, float | None]:
 def report(result: dict) -> str:
     p, live, cpu = result["participants"], result["live_update_delay_ms"], result["cpu_seconds"]
     lines = [
-        f"{result['database']}, gunicorn {' '.join(result['gunicorn'])}",
+        f"{result['database']}, gunicorn {' '.join(result['gunicorn'])}, Python {result['python']}",
         f"participants completed   {p['completed']}/{p['started']} in {p['seconds']} s "
         f"= {p['completed_per_second']}/s",
         f"requests                 {p['requests']} = {p['requests_per_second']}/s "
@@ -518,6 +519,7 @@ def main() -> int:
     request_rate, step_rate = len(run.records) / elapsed, len(steps) / elapsed
     result = {
         "database": args.database, "gunicorn": settings, "when": time.strftime("%Y-%m-%d %H:%M"),
+        "python": f"{platform.python_version()} ({os.path.realpath(sys.executable)})",
         "participants": {
             "started": args.participants, "completed": completed, "seconds": round(elapsed, 2),
             "completed_per_second": round(completed / elapsed, 1),
