@@ -39,7 +39,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PG_SERVER = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
-PG_BENCH = "postgresql://postgres@127.0.0.1:5432/bench"
 FACILITATOR = ("bench@example.org", "benchmark-password")
 POLL_PAUSE = 0.5          # static/live.js waits half a second after each answer before asking again
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -59,12 +58,14 @@ def flask_cli(env: dict, *args: str, stdin: str | None = None) -> str:
     return result.stdout
 
 
-def fresh_database(kind: str, folder: Path) -> str:
+def fresh_database(kind: str, folder: Path, name: str = "bench") -> str:
+    """The DATABASE_URL of an empty database: a SQLite file in `folder`, or the PostgreSQL database
+    `name` dropped and created again (never `test`, the suite's)."""
     if kind == "sqlite":
-        return f"sqlite:///{folder / 'bench.sqlite'}"
-    subprocess.run(["dropdb", *PG_SERVER, "--if-exists", "--force", "bench"], check=True, timeout=60)
-    subprocess.run(["createdb", *PG_SERVER, "bench"], check=True, timeout=60)
-    return PG_BENCH
+        return f"sqlite:///{folder / (name + '.sqlite')}"
+    subprocess.run(["dropdb", *PG_SERVER, "--if-exists", "--force", name], check=True, timeout=60)
+    subprocess.run(["createdb", *PG_SERVER, name], check=True, timeout=60)
+    return f"postgresql://postgres@127.0.0.1:5432/{name}"
 
 
 def set_up(env: dict) -> dict:

@@ -16,7 +16,6 @@ import io
 import os
 import pstats
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,17 +44,12 @@ def main() -> None:
     from app import create_app
     from assessment.extensions import db
     from assessment.banks import get_bank
+    from benchmarks.load import fresh_database
     from tests.helpers import complete_answers, csrf_token, make_facilitator, make_session
 
-    if args.database == "postgres":
-        server = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
-        subprocess.run(["dropdb", *server, "--if-exists", "--force", "profile"], check=True, timeout=60)
-        subprocess.run(["createdb", *server, "profile"], check=True, timeout=60)
-        database_url = "postgresql+psycopg://postgres@127.0.0.1:5432/profile"
-    else:
-        database_url = f"sqlite:///{os.path.join(tempfile.mkdtemp(prefix='profile-'), 'p.sqlite')}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
-                      "SECRET_KEY": "profile", "RATELIMIT_ENABLED": False})
+    os.environ["DATABASE_URL"] = fresh_database(args.database, Path(tempfile.mkdtemp(prefix="profile-")),
+                                                "profile")
+    app = create_app({"SECRET_KEY": "profile", "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade()
         session = make_session("psv")
