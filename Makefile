@@ -2,9 +2,7 @@
 # The interpreter of the venv: the system's python3.11 where it can make a venv (Debian and Ubuntu
 # build theirs with PGO and LTO: a participant's requests run 12-13 % fewer instructions on it than on a
 # plain source build such as pyenv's, BENCHMARKS.md), else python3. `make clean` before changing it.
-PYTHON ?= $(or $(shell for p in /usr/bin/python3.11 python3.11; do \
-	$$p -c 'import ensurepip, sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null && { command -v $$p; break; }; \
-	done),python3)
+PYTHON ?= $(or $(shell /usr/bin/python3.11 -c 'import ensurepip' 2>/dev/null && echo /usr/bin/python3.11),python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
