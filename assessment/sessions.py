@@ -10,8 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, bindparam, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Row, bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from assessment.banks import Bank, Question, Section
@@ -223,7 +222,7 @@ def save_step(participant: Participant | ParticipantRecord, section: Section,
         db.session.execute(delete(table).where(table.c.participant_id == participant.id,
                                                table.c.question_id.in_(removed)))
     if changed:
-        db.session.execute(_upsert_answers(), changed)
+        db.session.execute(_UPSERT_ANSWERS, changed)
     if next_step is not None and next_step != participant.current_step:
         _update_participant(participant.id, current_step=next_step)
     db.session.commit()
@@ -231,24 +230,35 @@ def save_step(participant: Participant | ParticipantRecord, section: Section,
 
 def _update_participant(participant_id: int, **values: Any) -> None:
     """One UPDATE of a participant's columns (the participant pages hold records, not ORM objects)."""
-    table = Participant.__table__
-    db.session.execute(update(table).where(table.c.id == participant_id).values(**values))
+    db.session.execute(_participant_update(tuple(sorted(values))), {"participant_id": participant_id, **values})
 
 
-_upserts: dict[str, Any] = {}
+_participant_updates: dict[tuple[str, ...], Any] = {}
 
 
-def _upsert_answers():
-    """INSERT ... ON CONFLICT (participant, question) DO UPDATE, in the database's own dialect
-    (built once: a statement is immutable, and building this one costs more than running it)."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect not in _upserts:
-        statement = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](Answer.__table__)
-        _upserts[dialect] = statement.on_conflict_do_update(
-            index_elements=["participant_id", "question_id"],
-            set_={"value": statement.excluded.value, "comment": statement.excluded.comment,
-                  "updated_at": statement.excluded.updated_at})
-    return _upserts[dialect]
+def _participant_update(columns: tuple[str, ...]):
+    """UPDATE participant SET <columns> WHERE id = :participant_id, built once per set of columns
+    (a statement is immutable; building it took as long as running it)."""
+    statement = _participant_updates.get(columns)
+    if statement is None:
+        table = Participant.__table__
+        statement = _participant_updates[columns] = (
+            update(table).where(table.c.id == bindparam("participant_id"))
+            .values({name: bindparam(name) for name in columns}))
+    return statement
+
+
+# INSERT ... ON CONFLICT (participant, question) DO UPDATE. SQLite (3.24 on) and PostgreSQL write it
+# alike. Written as text with the columns' own types, because SQLAlchemy 2.0 does not cache the
+# compiled form of its dialects' on_conflict_do_update() constructs: compiling one again for every
+# step POST cost more than running it (BENCHMARKS.md, fifth round). A text statement is cached.
+_UPSERT_ANSWERS = text(
+    "INSERT INTO answer (participant_id, question_id, value, comment, created_at, updated_at) "
+    "VALUES (:participant_id, :question_id, :value, :comment, :created_at, :updated_at) "
+    "ON CONFLICT (participant_id, question_id) DO UPDATE "
+    "SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at"
+).bindparams(*(bindparam(column.key, type_=column.type) for column in Answer.__table__.c
+               if column.key != "id"))
 
 
 def step_saved_at(rows: dict[str, Row], section: Section) -> str:
