@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 PG_SERVER = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 FACILITATOR = ("bench@example.org", "benchmark-password")
-POLL_PAUSE = 0.5          # static/live.js waits half a second after each answer before asking again
+POLL_PERIOD = 0.5         # static/live.js asks every half second, counted from the start of the last request
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TEXTAREA = re.compile(r'<textarea\b[^>]*\bname="([^"]+)"')
 PROGRESS_ROW = re.compile(r'<span class="who">([^<]+?) <span class="role">.*?'
@@ -348,7 +348,7 @@ async def facilitator(run: Run, participants: int, steps: int, grace: float) -> 
                         run.seen.setdefault((unescape(name), step), now)
             elif status != 204:
                 run.errors.append(f"live: {status}")
-            await asyncio.sleep(POLL_PAUSE)
+            await asyncio.sleep(max(0.0, POLL_PERIOD - (time.perf_counter() - began)))
 
 
 async def drive(server: Server, session_id: int, code: str, plans: list[list[dict]],

@@ -97,3 +97,34 @@ def test_a_workshop_from_join_to_lock(app, mini):
         last.goto(last.url.split("/p/")[0] + "/p/" + last.url.split("/p/")[1].split("/")[0])
         expect(last.get_by_text("Prosesslederen har låst økten")).to_be_visible()
         screenshot(last, "participant-locked-phone")
+
+
+def test_the_dashboard_says_when_it_lost_the_server_and_catches_up_after(app, mini):
+    """live.js: a failed poll marks the dashboard offline and backs off; the next poll that gets
+    through clears the mark and shows what happened meanwhile."""
+    make_facilitator(programmes=[mini.programme])
+    with serve(app) as base, chromium() as browser:
+        context = browser.new_context(locale="nb-NO")
+        facilitator = context.new_page()
+        facilitator.goto(base + "/login")
+        facilitator.get_by_label("E-post").fill("leder@example.org")
+        facilitator.get_by_label("Passord").fill("et-godt-passord")
+        facilitator.get_by_role("button", name="Logg inn").click()
+        facilitator.goto(f"{base}/sessions/{mini.id}/dashboard")
+        live = facilitator.locator("#live")
+        expect(live).to_contain_text("Ingen har blitt med ennå")
+
+        context.set_offline(True)
+        expect(live).to_have_attribute("data-offline", "true", timeout=5000)
+
+        participant = browser.new_context(locale="nb-NO").new_page()
+        participant.goto(f"{base}/join/{mini.join_code}")
+        participant.get_by_label("Navnet ditt").fill("Kari Mens Nettet Var Borte")
+        participant.locator("input[name=role_group][value=leadership]").check()
+        participant.get_by_role("button", name="Start").click()
+        expect(participant.get_by_text("Steg 1 av 2")).to_be_visible()
+        expect(live).not_to_contain_text("Kari Mens Nettet Var Borte")
+
+        context.set_offline(False)
+        expect(live).to_contain_text("Kari Mens Nettet Var Borte", timeout=15000)
+        expect(live).not_to_have_attribute("data-offline", "true")
