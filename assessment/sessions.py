@@ -230,7 +230,8 @@ def save_step(participant: Participant | ParticipantRecord, section: Section,
 
 def _update_participant(participant_id: int, **values: Any) -> None:
     """One UPDATE of a participant's columns (the participant pages hold records, not ORM objects)."""
-    db.session.execute(_participant_update(tuple(sorted(values))), {"participant_id": participant_id, **values})
+    db.session.execute(_participant_update(tuple(sorted(values))),
+                       {"participant_id": participant_id, **values})
 
 
 _participant_updates: dict[tuple[str, ...], Any] = {}
