@@ -229,24 +229,13 @@ def save_step(participant: Participant | ParticipantRecord, section: Section,
 
 
 def _update_participant(participant_id: int, **values: Any) -> None:
-    """One UPDATE of a participant's columns (the participant pages hold records, not ORM objects)."""
-    db.session.execute(_participant_update(tuple(sorted(values))),
-                       {"participant_id": participant_id, **values})
+    """One UPDATE of a participant's columns (the participant pages hold records, not ORM objects).
+    The SET clause comes from the keys of `values`; SQLAlchemy caches one compiled form per key set."""
+    db.session.execute(_UPDATE_PARTICIPANT, {"participant_id": participant_id, **values})
 
 
-_participant_updates: dict[tuple[str, ...], Any] = {}
-
-
-def _participant_update(columns: tuple[str, ...]):
-    """UPDATE participant SET <columns> WHERE id = :participant_id, built once per set of columns
-    (a statement is immutable; building it took as long as running it)."""
-    statement = _participant_updates.get(columns)
-    if statement is None:
-        table = Participant.__table__
-        statement = _participant_updates[columns] = (
-            update(table).where(table.c.id == bindparam("participant_id"))
-            .values({name: bindparam(name) for name in columns}))
-    return statement
+_UPDATE_PARTICIPANT = (update(Participant.__table__)
+                       .where(Participant.__table__.c.id == bindparam("participant_id")))
 
 
 # INSERT ... ON CONFLICT (participant, question) DO UPDATE. SQLite (3.24 on) and PostgreSQL write it
