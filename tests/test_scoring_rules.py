@@ -1,6 +1,9 @@
 """The scoring rules as plain functions: statistics, divergence, the discussion order, totals."""
 from __future__ import annotations
 
+import random
+import statistics
+
 import pytest
 
 from assessment.scoring import (DivergenceRules, discussion_order, divergence_reasons,
@@ -23,6 +26,22 @@ def test_distribution_lists_every_level_including_empty_ones():
 
 def test_booleans_text_and_scores_off_the_scale_are_ignored():
     assert indicator_stats([True, "4", 7, 0, 3], LEVELS).n == 1
+
+
+@pytest.mark.parametrize("levels", [LEVELS, list(range(0, 11)), [1, 2, 3, 4, 5]])
+def test_statistics_agree_with_pythons_statistics_module(levels):
+    """The counts-per-level arithmetic gives what statistics computes from the scores themselves."""
+    rng = random.Random(7)
+    for size in [1, 2, 3, 4, 5, 10, 11, 37, 100, 250]:
+        for _ in range(20):
+            scores = [rng.choice(levels) for _ in range(size)]
+            stats = indicator_stats(scores + ["na"], levels)
+            assert stats.n == size and stats.cannot_assess == 1
+            assert stats.mean == statistics.fmean(scores)
+            assert stats.median == statistics.median(scores)
+            assert type(stats.median) is type(statistics.median(scores))
+            assert stats.stdev == pytest.approx(statistics.pstdev(scores), rel=1e-15, abs=1e-15)
+            assert (stats.min, stats.max, stats.spread) == (min(scores), max(scores), max(scores) - min(scores))
 
 
 def test_no_scores_gives_empty_statistics():
