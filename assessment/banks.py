@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -134,16 +135,31 @@ class Bank:
     snapshot: dict[str, Any]
     hash: str
 
-    @property
-    def questions(self) -> list[Question]:
-        return [q for section in self.sections for q in section.questions]
+    # A bank never changes once built, so what is derived from it is computed once, on first use.
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for section in self.sections for q in section.questions)
 
-    @property
-    def indicators(self) -> list[Question]:
-        return [q for q in self.questions if q.is_indicator]
+    @cached_property
+    def indicators(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.is_indicator)
+
+    @cached_property
+    def _questions_by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
 
     def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self._questions_by_id.get(question_id)
+
+    @cached_property
+    def condition_sources(self) -> tuple[str, ...]:
+        """Ids of the questions whose answers decide whether some other question is shown."""
+        return tuple(dict.fromkeys(q.show_if.question for q in self.questions if q.show_if))
+
+    @cached_property
+    def visibility_memo(self) -> dict[tuple, tuple[Question, ...]]:
+        """Shown questions by the answers to condition_sources (see sessions.visible_questions)."""
+        return {}
 
 
 # ---------------------------------------------------------------- loading

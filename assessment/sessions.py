@@ -257,9 +257,33 @@ def step_saved_at(rows: dict[str, Row], section: Section) -> str:
     return max(times).isoformat() + "Z" if times else ""
 
 
-def visible_questions(bank: Bank, values: dict[str, Any]) -> list[Question]:
-    """The questions a participant is shown, given their answers (conditions applied in order)."""
-    return [q for q in bank.questions if q.show_if is None or q.show_if.matches(values.get(q.show_if.question))]
+def visible_questions(bank: Bank, values: dict[str, Any]) -> tuple[Question, ...]:
+    """The questions a participant is shown, given their answers (conditions applied in order).
+
+    They depend only on the answers the conditions look at, so the result is kept on the bank for
+    each combination of those answers met (a handful in a workshop; the dashboard asks for every
+    participant on every poll). A bank never changes, so every worker process may keep its own."""
+    try:
+        key = tuple(_memo_key(values.get(question_id)) for question_id in bank.condition_sources)
+        shown = bank.visibility_memo.get(key)
+    except TypeError:  # an answer that cannot be a key (never from a form): work it out each time
+        key, shown = None, None
+    if shown is None:
+        shown = tuple(q for q in bank.questions
+                      if q.show_if is None or q.show_if.matches(values.get(q.show_if.question)))
+        if key is not None and len(bank.visibility_memo) < _VISIBILITY_MEMO_SIZE:
+            bank.visibility_memo[key] = shown
+    return shown
+
+
+_VISIBILITY_MEMO_SIZE = 4096
+
+
+def _memo_key(value: Any) -> Any:
+    """An answer as a key that tells 1, True and "1" apart (conditions compare them differently)."""
+    if isinstance(value, list):
+        return (list, tuple(_memo_key(item) for item in value))
+    return (type(value), value)
 
 
 def effective_values(bank: Bank, values: dict[str, Any]) -> dict[str, Any]:
