@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -166,15 +166,18 @@ class Participant(ParticipantRules, db.Model):
 class Answer(db.Model):
     """A participant's current answer to one question, keyed by the bank's stable question id."""
 
-    __table_args__ = (UniqueConstraint("participant_id", "question_id"),)
+    # The unique constraint's index also finds a participant's answers. The second index answers
+    # the live dashboard's "has anything changed?" (results.live_version) from the index alone.
+    __table_args__ = (UniqueConstraint("participant_id", "question_id"),
+                      Index("ix_answer_participant_id_updated_at", "participant_id", "updated_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
     question_id: Mapped[str] = mapped_column(String(100))
     value: Mapped[Any] = mapped_column(JSON, nullable=True)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     participant: Mapped[Participant] = relationship(back_populates="answers")
 
