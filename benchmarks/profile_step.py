@@ -34,6 +34,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime, ...")
     parser.add_argument("--kind", action="append", help="print the profile of only this kind")
+    parser.add_argument("--callers", metavar="REGEX",
+                        help="also print who calls the functions matching REGEX, and how often")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite",
                         help="a fresh SQLite file, or the PostgreSQL database `profile` made afresh")
     args = parser.parse_args()
@@ -124,6 +126,11 @@ def main() -> None:
         print("  " + ", ".join(f"{name} {share:.0%}" for name, share in shares[:12]))
         stats.sort_stats(args.sort).print_stats(args.top)
         print(f"==================== {kind} ({args.sort})\n" + out.getvalue().split("\n\n", 2)[-1])
+        if args.callers:
+            out.seek(0)
+            out.truncate()
+            stats.print_callers(args.callers)
+            print(out.getvalue())
 
 
 def by_package(stats: pstats.Stats) -> list[tuple[str, float]]:
