@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from assessment.extensions import db, login_manager
 from assessment.models import Facilitator, Programme, ProgrammeAccess, ReviewSession
@@ -18,11 +18,6 @@ def load_facilitator(user_id: str) -> Facilitator | None:
     return db.session.get(Facilitator, int(user_id)) if user_id.isdigit() else None
 
 
-def can_access(facilitator: Facilitator, programme: Programme) -> bool:
-    return db.session.scalar(select(ProgrammeAccess.id).filter_by(
-        programme_id=programme.id, facilitator_id=facilitator.id)) is not None
-
-
 def visible_programmes(facilitator: Facilitator) -> list[Programme]:
     return list(db.session.scalars(
         select(Programme).join(ProgrammeAccess).filter(ProgrammeAccess.facilitator_id == facilitator.id)
@@ -31,14 +26,30 @@ def visible_programmes(facilitator: Facilitator) -> list[Programme]:
 
 def programme_or_404(programme_id: int) -> Programme:
     """The programme, if the logged-in facilitator may see it; 404 otherwise (no hint it exists)."""
-    programme = db.session.get(Programme, programme_id)
-    if programme is None or not can_access(current_user, programme):
+    programme = db.session.scalar(_PROGRAMME_WITH_ACCESS,
+                                  {"programme_id": programme_id, "facilitator_id": current_user.id})
+    if programme is None:
         abort(404)
     return programme
 
 
 def session_or_404(session_id: int) -> ReviewSession:
-    session = db.session.get(ReviewSession, session_id)
-    if session is None or not can_access(current_user, session.programme):
+    """The session, if the logged-in facilitator may see its programme; 404 otherwise. One query
+    (the live dashboard asks twice a second): the programme is loaded only if a page shows it."""
+    session = db.session.scalar(_SESSION_WITH_ACCESS,
+                                {"session_id": session_id, "facilitator_id": current_user.id})
+    if session is None:
         abort(404)
     return session
+
+
+def _access_to(programme_id):
+    """Join condition: the logged-in facilitator (a parameter) has access to this programme id."""
+    return ((ProgrammeAccess.programme_id == programme_id)
+            & (ProgrammeAccess.facilitator_id == bindparam("facilitator_id")))
+
+
+_PROGRAMME_WITH_ACCESS = (select(Programme).join(ProgrammeAccess, _access_to(Programme.id))
+                          .where(Programme.id == bindparam("programme_id")))
+_SESSION_WITH_ACCESS = (select(ReviewSession).join(ProgrammeAccess, _access_to(ReviewSession.programme_id))
+                        .where(ReviewSession.id == bindparam("session_id")))

@@ -102,7 +102,10 @@ def test_one_facilitator_cannot_touch_anothers_session(app, client, mini):
     session = db.session.get(ReviewSession, mini.id)
     assert session.state == "scoring" and not session.reveal_all and not session.revealed
     assert db.session.scalar(select(func.count()).select_from(Consensus)) == 0
-    assert client.get(f"/sessions/{mini.id}").status_code == 404
+    for url in (f"/sessions/{mini.id}", f"/sessions/{mini.id}/dashboard", f"/sessions/{mini.id}/live",
+                f"/programmes/{mini.programme.id}"):
+        assert client.get(url).status_code == 404, url
+        assert owner.get(url).status_code == 200, url
     assert owner.get(f"/sessions/{mini.id}").status_code == 200 and mini.join_code in page
 
 
