@@ -170,15 +170,19 @@ def live_version(session: ReviewSession) -> str:
     """A token that changes whenever anything on the dashboard would: one query, cheap enough to
     ask twice a second (the index on answer (participant_id, updated_at) holds all it reads)."""
     counts = db.session.execute(_LIVE_COUNTS, {"session_id": session.id}).one()
-    return "|".join(str(part) for part in (*counts, session.state, session.reveal_all,
+    return "|".join(str(part) for part in (*counts, session.state, session.anonymous, session.reveal_all,
                                            sorted(session.revealed or []), session.open_sections,
                                            session.divergence_rules))
 
 
-# Participants and their latest submission; answers and the latest change to one. Two aggregates
-# in one statement (one round trip), the second read from the index alone.
+# Participants and their latest submission; answers and the latest change to one; consensus
+# grades and the latest change to one. Three aggregates in one statement (one round trip), the
+# answers' read from the index alone.
 _PEOPLE = (select(func.count(Participant.id), func.max(Participant.submitted_at))
            .where(Participant.session_id == bindparam("session_id")).subquery())
 _ANSWERS = (select(func.count(Answer.participant_id), func.max(Answer.updated_at))
             .join(Participant).where(Participant.session_id == bindparam("session_id")).subquery())
-_LIVE_COUNTS = select(_PEOPLE, _ANSWERS).select_from(_PEOPLE.join(_ANSWERS, true()))
+_CONSENSUS = (select(func.count(Consensus.id), func.max(Consensus.updated_at))
+              .where(Consensus.session_id == bindparam("session_id")).subquery())
+_LIVE_COUNTS = (select(_PEOPLE, _ANSWERS, _CONSENSUS)
+                .select_from(_PEOPLE.join(_ANSWERS, true()).join(_CONSENSUS, true())))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from sqlalchemy import select
 
@@ -378,6 +379,31 @@ def test_live_dashboard_reports_a_new_answer_and_nothing_when_unchanged(client, 
     assert response.status_code == 200
     data = response.get_json()
     assert data["version"] != version and "Ny deltaker" in data["html"]
+
+
+def test_live_dashboard_reports_a_consensus_and_anonymising_made_elsewhere(client, app, mini):
+    """A second tab or facilitator records a consensus, then anonymises the session: the open
+    dashboard's next poll shows each, not a 204."""
+    facilitator_for(mini)
+    login(client)
+    score(app.test_client(), mini, "Navn Navnesen", "leadership", 3, 3)
+    page = client.get(f"/sessions/{mini.id}/dashboard").get_data(as_text=True)
+    version = unescape(re.search(r'data-version="([^"]+)"', page).group(1))
+    elsewhere = app.test_client()
+    login(elsewhere)
+    assert post_form(elsewhere, f"/sessions/{mini.id}/indicators/plan", {
+        "consensus-grade": "5", "consensus-conclusion": "Enige", "consensus-dissent": ""}).status_code == 302
+    response = client.get(f"/sessions/{mini.id}/live", query_string={"version": version})
+    assert response.status_code == 200
+    version, fragment = response.get_json()["version"], response.get_json()["html"]
+    shown = " ".join(unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    assert "Felles karakter: 5" in shown, shown
+    assert client.get(f"/sessions/{mini.id}/live", query_string={"version": version}).status_code == 204
+    page = elsewhere.get(f"/sessions/{mini.id}").get_data(as_text=True)
+    assert elsewhere.post(f"/sessions/{mini.id}/anonymise",
+                          data={"csrf_token": csrf_token(page)}).status_code == 302
+    response = client.get(f"/sessions/{mini.id}/live", query_string={"version": version})
+    assert response.status_code == 200 and "Navn Navnesen" not in response.get_json()["html"]
 
 
 def test_anonymous_session_hides_names_on_the_dashboard(client, app, mini):
