@@ -41,7 +41,8 @@ def test_statistics_agree_with_pythons_statistics_module(levels):
             assert stats.median == statistics.median(scores)
             assert type(stats.median) is type(statistics.median(scores))
             assert stats.stdev == pytest.approx(statistics.pstdev(scores), rel=1e-15, abs=1e-15)
-            assert (stats.min, stats.max, stats.spread) == (min(scores), max(scores), max(scores) - min(scores))
+            low, high = min(scores), max(scores)
+            assert (stats.min, stats.max, stats.spread) == (low, high, high - low)
 
 
 def test_no_scores_gives_empty_statistics():
