@@ -71,10 +71,9 @@ def collect_answers(session: ReviewSession) -> list[tuple[Participant, dict[str,
 
 
 # Plain table columns: the session runs it as Core, without the ORM's work on every row.
-_answers, _participants = Answer.__table__, Participant.__table__
 _SESSION_ANSWERS = (
-    select(_answers.c.participant_id, _answers.c.question_id, _answers.c.value, _answers.c.comment)
-    .join(_participants).where(_participants.c.session_id == bindparam("session_id")))
+    select(*(Answer.__table__.c[name] for name in ("participant_id", "question_id", "value", "comment")))
+    .join(Participant.__table__).where(Participant.__table__.c.session_id == bindparam("session_id")))
 
 
 def divergence_rules(session: ReviewSession) -> DivergenceRules:
@@ -178,11 +177,11 @@ def live_version(session: ReviewSession) -> str:
 # Participants and their latest submission; answers and the latest change to one; consensus
 # grades and the latest change to one. Three aggregates in one statement (one round trip), the
 # answers' read from the index alone.
-_PEOPLE = (select(func.count(Participant.id), func.max(Participant.submitted_at))
+_people = (select(func.count(Participant.id), func.max(Participant.submitted_at))
            .where(Participant.session_id == bindparam("session_id")).subquery())
-_ANSWERS = (select(func.count(Answer.participant_id), func.max(Answer.updated_at))
-            .join(Participant).where(Participant.session_id == bindparam("session_id")).subquery())
-_CONSENSUS = (select(func.count(Consensus.id), func.max(Consensus.updated_at))
-              .where(Consensus.session_id == bindparam("session_id")).subquery())
-_LIVE_COUNTS = (select(_PEOPLE, _ANSWERS, _CONSENSUS)
-                .select_from(_PEOPLE.join(_ANSWERS, true()).join(_CONSENSUS, true())))
+_answer_changes = (select(func.count(Answer.participant_id), func.max(Answer.updated_at))
+                   .join(Participant).where(Participant.session_id == bindparam("session_id")).subquery())
+_consensus_changes = (select(func.count(Consensus.id), func.max(Consensus.updated_at))
+                      .where(Consensus.session_id == bindparam("session_id")).subquery())
+_LIVE_COUNTS = (select(_people, _answer_changes, _consensus_changes)
+                .select_from(_people.join(_answer_changes, true()).join(_consensus_changes, true())))
