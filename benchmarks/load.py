@@ -69,11 +69,12 @@ def fresh_database(kind: str, folder: Path, name: str = "bench") -> str:
 
 
 def set_up(env: dict) -> dict:
-    """Tables, a facilitator, and two psv sessions (one to warm the workers up, one to measure)."""
+    """Tables, a facilitator, and three psv sessions: one to warm the workers up, one for the workshop
+    run, one for the steady form steps."""
     flask_cli(env, "db", "upgrade")
     flask_cli(env, "facilitator", "create", FACILITATOR[0], "--password-stdin", stdin=FACILITATOR[1] + "\n")
     sessions = {}
-    for name in ("warm-up", "measured"):
+    for name in ("warm-up", "measured", "steady"):
         out = flask_cli(env, "session", "create", "--bank", "psv", "--programme", "Lasttest", "--year", "2",
                         "--facilitator", FACILITATOR[0])
         sessions[name] = (int(re.search(r"Session (\d+)", out).group(1)),
@@ -396,6 +397,44 @@ async def hello(base: str, clients: int, seconds: float) -> tuple[float, list[fl
     return time.perf_counter() - stop_at + seconds, latencies, errors
 
 
+async def steady_steps(base: str, code: str, plans: list[tuple[list[dict], list[dict]]],
+                       seconds: float) -> tuple[float, list[Record], list[str]]:
+    """Form steps alone, measured like hello: one browser per plan joins (not measured), then all
+    walk the steps back to back for `seconds`: GET a step, POST it (Next; Step 1 from the last one)
+    and follow the redirect to the next step's GET. Each lap alternates between a plan's two answer
+    sets, so every POST changes what is stored, as a participant revising answers does."""
+    run = Run(base, code, 0)
+    start = asyncio.Event()
+
+    async def one(number: int, answer_sets: tuple[list[dict], list[dict]]) -> None:
+        async with client(base) as browser_client:
+            browser = Browser(browser_client, run)
+            page = await browser.get(f"/join/{code}")
+            _done, page = await browser.submit(f"/join/{code}", page, {"name": f"Steady {number:03d}",
+                                                                       "role_group": "leadership"})
+            token = page.path.split("/p/", 1)[1].split("/", 1)[0]
+            await start.wait()
+            walked = 0
+            while time.perf_counter() < stop_at:
+                steps = answer_sets[walked // len(answer_sets[0]) % 2]
+                index = walked % len(steps) + 1
+                action = "next" if index < len(steps) else "goto-1"
+                _done, page = await browser.submit(f"/p/{token}/step/{index}", page,
+                                                   {**steps[index - 1], "action": action})
+                walked += 1
+
+    tasks = [asyncio.create_task(one(n, sets)) for n, sets in enumerate(plans)]
+    while len(run.records) < 3 * len(plans) and not any(task.done() for task in tasks):
+        await asyncio.sleep(0.05)  # everyone has joined and stands on step 1
+    stop_at = time.perf_counter() + seconds
+    began = len(run.records)
+    start.set()
+    outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    elapsed = time.perf_counter() - stop_at + seconds
+    errors = run.errors + [repr(o)[:300] for o in outcomes if isinstance(o, BaseException)]
+    return elapsed, run.records[began:], errors
+
+
 # ---------------------------------------------------------------- checking and reporting
 
 def stored_answers(database_url: str, session_id: int) -> dict[str, dict]:
@@ -433,6 +472,7 @@ def percentiles(seconds: list[float]) -> dict[str, float | None]:
 
 def report(result: dict) -> str:
     p, live, cpu = result["participants"], result["live_update_delay_ms"], result["cpu_seconds"]
+    steady = result["steady_form_steps"]
     lines = [
         f"{result['database']}, gunicorn {' '.join(result['gunicorn'])}, Python {result['python']}",
         f"participants completed   {p['completed']}/{p['started']} in {p['seconds']} s "
@@ -446,10 +486,13 @@ def report(result: dict) -> str:
         f"{result['answers']['stored']}, lost {result['answers']['lost']}",
         f"live-update delay ms     {live} ({result['live']['seen']}/{result['live']['events']} seen, "
         f"{result['live']['polls']} polls, poll latency {result['live']['poll_latency_ms']})",
+        f"form steps alone         {steady['requests_per_second']}/s for {steady['seconds']} s, "
+        f"latency ms {steady['latency_ms']}, server CPU ms per request {steady['server_cpu_ms_per_request']}",
         f"hello ceiling            {result['hello']['requests_per_second']}/s, latency ms "
         f"{result['hello']['latency_ms']}",
         f"share of the ceiling     requests {result['share_of_hello']['requests']:.0%}, "
-        f"form steps {result['share_of_hello']['form_steps']:.0%}",
+        f"form steps {result['share_of_hello']['form_steps']:.0%} in the workshop run, "
+        f"{result['share_of_hello']['steady_form_steps']:.0%} alone",
         f"CPU seconds (app run)    {cpu}",
         f"CPU ms per request       server {result['server_cpu_ms_per_request']['app']}, "
         f"hello {result['server_cpu_ms_per_request']['hello']}",
@@ -493,6 +536,11 @@ def main() -> int:
             asyncio.run(drive(server, *sessions["warm-up"], warm_up, args.timeout))
             run, elapsed, cpu = asyncio.run(drive(server, *sessions["measured"], [s for s, _v in plans],
                                                   args.timeout))
+            steady_plans = [(steps, planned_answers(bank, 2000 + n)[0]) for n, (steps, _v) in enumerate(plans)]
+            meter = CpuMeter(server)
+            steady_elapsed, steady_records, steady_errors = asyncio.run(
+                steady_steps(server.url, sessions["steady"][1], steady_plans, args.hello_seconds))
+            steady_cpu = meter.stop()
             app_rss = peak_rss_mb(server.pids())
         finally:
             server.stop()
@@ -518,6 +566,7 @@ def main() -> int:
     count = len(hello_latencies)
     hello_rate = count / hello_elapsed
     request_rate, step_rate = len(run.records) / elapsed, len(steps) / elapsed
+    steady_rate = len(steady_records) / steady_elapsed
     result = {
         "database": args.database, "gunicorn": settings, "when": time.strftime("%Y-%m-%d %H:%M"),
         "python": f"{platform.python_version()} ({os.path.realpath(sys.executable)})",
@@ -530,7 +579,14 @@ def main() -> int:
             "latency_ms_by_kind": {kind: percentiles([r.seconds for r in run.records if r.kind == kind])
                                    for kind in sorted({r.kind for r in run.records})},
         },
-        "errors": run.errors + hello_errors + server_errors[:5],
+        "steady_form_steps": {
+            "participants": len(steady_plans), "seconds": round(steady_elapsed, 2),
+            "requests": len(steady_records), "requests_per_second": round(steady_rate, 1),
+            "latency_ms": percentiles([r.seconds for r in steady_records]),
+            "cpu_seconds": steady_cpu,
+            "server_cpu_ms_per_request": round(
+                1000 * (steady_cpu["server"] + steady_cpu["postgres"]) / max(1, len(steady_records)), 2)},
+        "errors": run.errors + steady_errors + hello_errors + server_errors[:5],
         "answers": {"expected": sum(len(v) for v in expected.values()),
                     "stored": sum(len(v) for v in stored.values()), "lost": lost_answers(expected, stored)},
         "live_update_delay_ms": percentiles(delays),
@@ -540,7 +596,8 @@ def main() -> int:
         "hello": {"requests": count, "requests_per_second": round(hello_rate, 1),
                   "latency_ms": percentiles(hello_latencies)},
         "share_of_hello": {"requests": round(request_rate / hello_rate, 3),
-                           "form_steps": round(step_rate / hello_rate, 3)},
+                           "form_steps": round(step_rate / hello_rate, 3),
+                           "steady_form_steps": round(steady_rate / hello_rate, 3)},
         "cpu_seconds": cpu, "cpu_seconds_hello": hello_cpu,
         "server_cpu_ms_per_request": {
             "app": round(1000 * (cpu["server"] + cpu["postgres"]) / max(1, len(run.records) + len(run.polls)), 2),
