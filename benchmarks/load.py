@@ -397,30 +397,41 @@ async def hello(base: str, clients: int, seconds: float) -> tuple[float, list[fl
     return time.perf_counter() - stop_at + seconds, latencies, errors
 
 
-async def steady_steps(base: str, code: str, plans: list[tuple[list[dict], list[dict]]],
-                       seconds: float) -> tuple[float, list[Record], list[str]]:
+SteadyPlan = tuple[tuple[list[dict], dict], tuple[list[dict], dict]]  # two answer sets: (steps, values)
+
+
+async def steady_steps(base: str, code: str, plans: list[SteadyPlan], seconds: float,
+                       bank) -> tuple[float, list[Record], list[str], dict[str, dict]]:
     """Form steps alone, measured like hello: one browser per plan joins (not measured), then all
     walk the steps back to back for `seconds`: GET a step, POST it (Next; Step 1 from the last one)
     and follow the redirect to the next step's GET. Each lap alternates between a plan's two answer
-    sets, so every POST changes what is stored, as a participant revising answers does."""
+    sets, so every POST changes what is stored, as a participant revising answers does. Returns the
+    elapsed time, the requests, the errors, and the values the database should hold afterwards:
+    for each step, those of the answer set last posted on it."""
     run = Run(base, code, 0)
     start = asyncio.Event()
+    expected: dict[str, dict] = {}
 
-    async def one(number: int, answer_sets: tuple[list[dict], list[dict]]) -> None:
+    async def one(number: int, answer_sets: SteadyPlan) -> None:
+        name = f"Steady {number:03d}"
         async with client(base) as browser_client:
             browser = Browser(browser_client, run)
             page = await browser.get(f"/join/{code}")
-            _done, page = await browser.submit(f"/join/{code}", page, {"name": f"Steady {number:03d}",
-                                                                       "role_group": "leadership"})
+            _done, page = await browser.submit(f"/join/{code}", page, {"name": name, "role_group": "leadership"})
             token = page.path.split("/p/", 1)[1].split("/", 1)[0]
             await start.wait()
-            walked = 0
+            walked, count = 0, len(bank.sections)
             while time.perf_counter() < stop_at:
-                steps = answer_sets[walked // len(answer_sets[0]) % 2]
-                index = walked % len(steps) + 1
-                action = "next" if index < len(steps) else "goto-1"
+                steps, values = answer_sets[walked // count % 2]
+                index = walked % count + 1
+                action = "next" if index < count else "goto-1"
                 _done, page = await browser.submit(f"/p/{token}/step/{index}", page,
                                                    {**steps[index - 1], "action": action})
+                mine = expected.setdefault(name, {})
+                for question in bank.sections[index - 1].questions:  # a hidden follow-up's old answer may stay
+                    mine.pop(question.id, None)
+                    if question.id in values:
+                        mine[question.id] = values[question.id]
                 walked += 1
 
     tasks = [asyncio.create_task(one(n, sets)) for n, sets in enumerate(plans)]
@@ -432,7 +443,7 @@ async def steady_steps(base: str, code: str, plans: list[tuple[list[dict], list[
     outcomes = await asyncio.gather(*tasks, return_exceptions=True)
     elapsed = time.perf_counter() - stop_at + seconds
     errors = run.errors + [repr(o)[:300] for o in outcomes if isinstance(o, BaseException)]
-    return elapsed, run.records[began:], errors
+    return elapsed, run.records[began:], errors, expected
 
 
 # ---------------------------------------------------------------- checking and reporting
@@ -487,7 +498,8 @@ def report(result: dict) -> str:
         f"live-update delay ms     {live} ({result['live']['seen']}/{result['live']['events']} seen, "
         f"{result['live']['polls']} polls, poll latency {result['live']['poll_latency_ms']})",
         f"form steps alone         {steady['requests_per_second']}/s for {steady['seconds']} s, "
-        f"latency ms {steady['latency_ms']}, server CPU ms per request {steady['server_cpu_ms_per_request']}",
+        f"latency ms {steady['latency_ms']}, server CPU ms per request {steady['server_cpu_ms_per_request']}, "
+        f"answers expected {steady['answers']['expected']}, lost {steady['answers']['lost']}",
         f"hello ceiling            {result['hello']['requests_per_second']}/s, latency ms "
         f"{result['hello']['latency_ms']}",
         f"share of the ceiling     requests {result['share_of_hello']['requests']:.0%}, "
@@ -536,10 +548,10 @@ def main() -> int:
             asyncio.run(drive(server, *sessions["warm-up"], warm_up, args.timeout))
             run, elapsed, cpu = asyncio.run(drive(server, *sessions["measured"], [s for s, _v in plans],
                                                   args.timeout))
-            steady_plans = [(steps, planned_answers(bank, 2000 + n)[0]) for n, (steps, _v) in enumerate(plans)]
+            steady_plans = [(plan, planned_answers(bank, 2000 + n)) for n, plan in enumerate(plans)]
             meter = CpuMeter(server)
-            steady_elapsed, steady_records, steady_errors = asyncio.run(
-                steady_steps(server.url, sessions["steady"][1], steady_plans, args.hello_seconds))
+            steady_elapsed, steady_records, steady_errors, steady_expected = asyncio.run(
+                steady_steps(server.url, sessions["steady"][1], steady_plans, args.hello_seconds, bank))
             steady_cpu = meter.stop()
             app_rss = peak_rss_mb(server.pids())
         finally:
@@ -557,6 +569,7 @@ def main() -> int:
 
         expected = {f"Deltaker {n:03d}": values for n, (_s, values) in enumerate(plans)}
         stored = stored_answers(database_url, sessions["measured"][0])
+        steady_stored = stored_answers(database_url, sessions["steady"][0])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -583,6 +596,8 @@ def main() -> int:
             "participants": len(steady_plans), "seconds": round(steady_elapsed, 2),
             "requests": len(steady_records), "requests_per_second": round(steady_rate, 1),
             "latency_ms": percentiles([r.seconds for r in steady_records]),
+            "answers": {"expected": sum(len(v) for v in steady_expected.values()),
+                        "lost": lost_answers(steady_expected, steady_stored)},
             "cpu_seconds": steady_cpu,
             "server_cpu_ms_per_request": round(
                 1000 * (steady_cpu["server"] + steady_cpu["postgres"]) / max(1, len(steady_records)), 2)},
@@ -610,6 +625,7 @@ def main() -> int:
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"written to {out}")
     healthy = (completed == args.participants and not result["errors"] and result["answers"]["lost"] == 0
+               and result["steady_form_steps"]["answers"]["lost"] == 0
                and len(delays) == len(run.posted))
     return 0 if healthy else 1
 

@@ -23,4 +23,8 @@ def test_load_benchmark_smoke_run(tmp_path):
     assert report["answers"]["stored"] == report["answers"]["expected"] > 0
     assert report["live"]["seen"] == report["live"]["events"] > 0
     assert report["hello"]["requests_per_second"] > 0
+    steady = report["steady_form_steps"]  # form steps alone: GETs and POSTs of steps, nothing else
+    assert steady["participants"] == 5 and steady["requests"] >= 2 * 5 and steady["requests_per_second"] > 0
+    assert steady["answers"]["expected"] > 0 and steady["answers"]["lost"] == 0
+    assert 0 < report["share_of_hello"]["steady_form_steps"] < 1
     assert report["server_cpu_ms_per_request"]["app"] > 0
