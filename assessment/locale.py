@@ -39,7 +39,9 @@ def request_translations():
 def template_gettext(string: str, **variables) -> Markup:
     """_() and gettext() in templates, as Jinja's "newstyle" gettext with autoescaping: the
     translation is markup, and %(name)s variables are escaped into it."""
-    return Markup(request_translations().ugettext(string)) % variables
+    translated = Markup(request_translations().ugettext(string))
+    # Formatting with nothing to put in only turns %% into %: skip it for the rest (most strings).
+    return translated % variables if variables or "%" in translated else translated
 
 
 def template_ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
