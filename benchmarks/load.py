@@ -1,6 +1,7 @@
 """Load generator: N participants fill the psv form through real HTTP against gunicorn, as a browser
-does, while a facilitator watches the live dashboard; then the same gunicorn settings serve a minimal
-Flask app (benchmarks/hello_app.py), the ceiling of a Python web request on this machine.
+does, while a facilitator watches the live dashboard; then N more walk the form steps alone, back to
+back, for as long as hello runs; then the same gunicorn settings serve a minimal Flask app
+(benchmarks/hello_app.py), the ceiling of a Python web request on this machine.
 
     .venv/bin/python benchmarks/load.py --database sqlite --participants 100
     .venv/bin/python benchmarks/load.py --database postgres --participants 100
@@ -417,7 +418,8 @@ async def steady_steps(base: str, code: str, plans: list[SteadyPlan], seconds: f
         async with client(base) as browser_client:
             browser = Browser(browser_client, run)
             page = await browser.get(f"/join/{code}")
-            _done, page = await browser.submit(f"/join/{code}", page, {"name": name, "role_group": "leadership"})
+            _done, page = await browser.submit(f"/join/{code}", page,
+                                               {"name": name, "role_group": "leadership"})
             token = page.path.split("/p/", 1)[1].split("/", 1)[0]
             await start.wait()
             walked, count = 0, len(bank.sections)
@@ -427,8 +429,10 @@ async def steady_steps(base: str, code: str, plans: list[SteadyPlan], seconds: f
                 action = "next" if index < count else "goto-1"
                 _done, page = await browser.submit(f"/p/{token}/step/{index}", page,
                                                    {**steps[index - 1], "action": action})
+                # Expect on this step what this set answers, nothing else: a follow-up the set hides
+                # keeps whatever the other set stored, and is not checked.
                 mine = expected.setdefault(name, {})
-                for question in bank.sections[index - 1].questions:  # a hidden follow-up's old answer may stay
+                for question in bank.sections[index - 1].questions:
                     mine.pop(question.id, None)
                     if question.id in values:
                         mine[question.id] = values[question.id]
@@ -498,8 +502,9 @@ def report(result: dict) -> str:
         f"live-update delay ms     {live} ({result['live']['seen']}/{result['live']['events']} seen, "
         f"{result['live']['polls']} polls, poll latency {result['live']['poll_latency_ms']})",
         f"form steps alone         {steady['requests_per_second']}/s for {steady['seconds']} s, "
-        f"latency ms {steady['latency_ms']}, server CPU ms per request {steady['server_cpu_ms_per_request']}, "
-        f"answers expected {steady['answers']['expected']}, lost {steady['answers']['lost']}",
+        f"latency ms {steady['latency_ms']}, server CPU ms per request "
+        f"{steady['server_cpu_ms_per_request']}, answers expected {steady['answers']['expected']}, "
+        f"lost {steady['answers']['lost']}",
         f"hello ceiling            {result['hello']['requests_per_second']}/s, latency ms "
         f"{result['hello']['latency_ms']}",
         f"share of the ceiling     requests {result['share_of_hello']['requests']:.0%}, "
