@@ -279,6 +279,12 @@ class Browser:
         done = time.perf_counter()
         return done, await self.get(response.location)
 
+    async def join(self, code: str, name: str, role_group: str) -> tuple[str, Page]:
+        """Join a session with its code: the personal token, and step 1's page."""
+        page = await self.get(f"/join/{code}")
+        _done, page = await self.submit(f"/join/{code}", page, {"name": name, "role_group": role_group})
+        return page.path.split("/p/", 1)[1].split("/", 1)[0], page
+
 
 def planned_answers(bank, number: int) -> tuple[list[dict], dict]:
     """Complete answers to every step (as form data), and the values the database should then hold."""
@@ -303,10 +309,7 @@ async def participant(run: Run, number: int, steps: list[dict], start: asyncio.E
     async with client(run.base, timeout) as browser_client:
         browser = Browser(browser_client, run)
         await start.wait()
-        page = await browser.get(f"/join/{run.code}")
-        _done, page = await browser.submit(f"/join/{run.code}", page,
-                                           {"name": name, "role_group": ROLES[number % len(ROLES)]})
-        token = page.path.split("/p/", 1)[1].split("/", 1)[0]
+        token, page = await browser.join(run.code, name, ROLES[number % len(ROLES)])
         for index, answers in enumerate(steps, start=1):
             path = f"/p/{token}/step/{index}"
             run.posted[(name, index)], page = await browser.submit(path, page, {**answers, "action": "next"})
@@ -417,10 +420,7 @@ async def steady_steps(base: str, code: str, plans: list[SteadyPlan], seconds: f
         name = f"Steady {number:03d}"
         async with client(base) as browser_client:
             browser = Browser(browser_client, run)
-            page = await browser.get(f"/join/{code}")
-            _done, page = await browser.submit(f"/join/{code}", page,
-                                               {"name": name, "role_group": "leadership"})
-            token = page.path.split("/p/", 1)[1].split("/", 1)[0]
+            token, page = await browser.join(code, name, "leadership")
             await start.wait()
             walked, count = 0, len(bank.sections)
             while time.perf_counter() < stop_at:
