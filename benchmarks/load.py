@@ -1,6 +1,7 @@
 """Load generator: N participants fill the psv form through real HTTP against gunicorn, as a browser
 does, while a facilitator watches the live dashboard; then N more walk the form steps alone, back to
-back, for as long as hello runs; then the same gunicorn settings serve a minimal Flask app
+back, for as long as hello runs; then the same walk against the floor (benchmarks/floor_app.py: the
+least a form step can do with this stack), and the same gunicorn settings serve a minimal Flask app
 (benchmarks/hello_app.py), the ceiling of a Python web request on this machine.
 
     .venv/bin/python benchmarks/load.py --database sqlite --participants 100
@@ -70,12 +71,12 @@ def fresh_database(kind: str, folder: Path, name: str = "bench") -> str:
 
 
 def set_up(env: dict) -> dict:
-    """Tables, a facilitator, and three psv sessions: one to warm the workers up, one for the workshop
-    run, one for the steady form steps."""
+    """Tables, a facilitator, and four psv sessions: one to warm the workers up, one for the workshop
+    run, one for the steady form steps, one for the floor's."""
     flask_cli(env, "db", "upgrade")
     flask_cli(env, "facilitator", "create", FACILITATOR[0], "--password-stdin", stdin=FACILITATOR[1] + "\n")
     sessions = {}
-    for name in ("warm-up", "measured", "steady"):
+    for name in ("warm-up", "measured", "steady", "floor"):
         out = flask_cli(env, "session", "create", "--bank", "psv", "--programme", "Lasttest", "--year", "2",
                         "--facilitator", FACILITATOR[0])
         sessions[name] = (int(re.search(r"Session (\d+)", out).group(1)),
@@ -450,6 +451,23 @@ async def steady_steps(base: str, code: str, plans: list[SteadyPlan], seconds: f
     return elapsed, run.records[began:], errors, expected
 
 
+def measure_steady(server: Server, code: str, plans: list[SteadyPlan], seconds: float, bank) -> dict:
+    """steady_steps() against `server`, with its server's CPU: the result's block, with the
+    answers expected (the caller compares them with the database) and the errors."""
+    meter = CpuMeter(server)
+    elapsed, records, errors, expected = asyncio.run(steady_steps(server.url, code, plans, seconds, bank))
+    cpu = meter.stop()
+    return {
+        "participants": len(plans), "seconds": round(elapsed, 2),
+        "requests": len(records), "requests_per_second": round(len(records) / elapsed, 1),
+        "latency_ms": percentiles([r.seconds for r in records]),
+        "answers": {"expected": sum(len(v) for v in expected.values())},
+        "cpu_seconds": cpu,
+        "server_cpu_ms_per_request": round(1000 * (cpu["server"] + cpu["postgres"]) / max(1, len(records)),
+                                           2),
+        "expected": expected, "errors": errors}
+
+
 # ---------------------------------------------------------------- checking and reporting
 
 def stored_answers(database_url: str, session_id: int) -> dict[str, dict]:
@@ -487,7 +505,7 @@ def percentiles(seconds: list[float]) -> dict[str, float | None]:
 
 def report(result: dict) -> str:
     p, live, cpu = result["participants"], result["live_update_delay_ms"], result["cpu_seconds"]
-    steady = result["steady_form_steps"]
+    steady, floor = result["steady_form_steps"], result["floor_form_steps"]
     lines = [
         f"{result['database']}, gunicorn {' '.join(result['gunicorn'])}, Python {result['python']}",
         f"participants completed   {p['completed']}/{p['started']} in {p['seconds']} s "
@@ -505,15 +523,20 @@ def report(result: dict) -> str:
         f"latency ms {steady['latency_ms']}, server CPU ms per request "
         f"{steady['server_cpu_ms_per_request']}, answers expected {steady['answers']['expected']}, "
         f"lost {steady['answers']['lost']}",
+        f"the floor's form steps   {floor['requests_per_second']}/s, latency ms {floor['latency_ms']}, "
+        f"server CPU ms per request {floor['server_cpu_ms_per_request']}, answers expected "
+        f"{floor['answers']['expected']}, lost {floor['answers']['lost']}",
         f"hello ceiling            {result['hello']['requests_per_second']}/s, latency ms "
         f"{result['hello']['latency_ms']}",
         f"share of the ceiling     requests {result['share_of_hello']['requests']:.0%}, "
         f"form steps {result['share_of_hello']['form_steps']:.0%} in the workshop run, "
-        f"{result['share_of_hello']['steady_form_steps']:.0%} alone",
+        f"{result['share_of_hello']['steady_form_steps']:.0%} alone, the floor's "
+        f"{result['share_of_hello']['floor_form_steps']:.0%}",
         f"CPU seconds (app run)    {cpu}",
         f"CPU ms per request       server {result['server_cpu_ms_per_request']['app']}, "
         f"hello {result['server_cpu_ms_per_request']['hello']}",
-        f"peak RSS MB              app {result['peak_rss_mb']['app']}, hello {result['peak_rss_mb']['hello']}",
+        f"peak RSS MB              app {result['peak_rss_mb']['app']}, "
+        f"floor {result['peak_rss_mb']['floor']}, hello {result['peak_rss_mb']['hello']}",
     ]
     return "\n".join(lines)
 
@@ -554,14 +577,19 @@ def main() -> int:
             run, elapsed, cpu = asyncio.run(drive(server, *sessions["measured"], [s for s, _v in plans],
                                                   args.timeout))
             steady_plans = [(plan, planned_answers(bank, 2000 + n)) for n, plan in enumerate(plans)]
-            meter = CpuMeter(server)
-            steady_elapsed, steady_records, steady_errors, steady_expected = asyncio.run(
-                steady_steps(server.url, sessions["steady"][1], steady_plans, args.hello_seconds, bank))
-            steady_cpu = meter.stop()
+            steady = measure_steady(server, sessions["steady"][1], steady_plans, args.hello_seconds, bank)
             app_rss = peak_rss_mb(server.pids())
         finally:
             server.stop()
         server_errors = [line for line in server.log.read_text().splitlines() if "Traceback" in line]
+
+        floor_server = Server.start("benchmarks.floor_app:app", env, settings, folder / "floor.log")
+        try:
+            floor = measure_steady(floor_server, sessions["floor"][1], steady_plans, args.hello_seconds, bank)
+            floor_rss = peak_rss_mb(floor_server.pids())
+        finally:
+            floor_server.stop()
+        server_errors += [line for line in floor_server.log.read_text().splitlines() if "Traceback" in line]
 
         hello_server = Server.start("benchmarks.hello_app:app", env, settings, folder / "hello.log")
         try:
@@ -574,7 +602,9 @@ def main() -> int:
 
         expected = {f"Deltaker {n:03d}": values for n, (_s, values) in enumerate(plans)}
         stored = stored_answers(database_url, sessions["measured"][0])
-        steady_stored = stored_answers(database_url, sessions["steady"][0])
+        for block, name in ((steady, "steady"), (floor, "floor")):
+            block["answers"]["lost"] = lost_answers(block.pop("expected"),
+                                                    stored_answers(database_url, sessions[name][0]))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -584,7 +614,6 @@ def main() -> int:
     count = len(hello_latencies)
     hello_rate = count / hello_elapsed
     request_rate, step_rate = len(run.records) / elapsed, len(steps) / elapsed
-    steady_rate = len(steady_records) / steady_elapsed
     result = {
         "database": args.database, "gunicorn": settings, "when": time.strftime("%Y-%m-%d %H:%M"),
         "python": f"{platform.python_version()} ({os.path.realpath(sys.executable)})",
@@ -597,16 +626,9 @@ def main() -> int:
             "latency_ms_by_kind": {kind: percentiles([r.seconds for r in run.records if r.kind == kind])
                                    for kind in sorted({r.kind for r in run.records})},
         },
-        "steady_form_steps": {
-            "participants": len(steady_plans), "seconds": round(steady_elapsed, 2),
-            "requests": len(steady_records), "requests_per_second": round(steady_rate, 1),
-            "latency_ms": percentiles([r.seconds for r in steady_records]),
-            "answers": {"expected": sum(len(v) for v in steady_expected.values()),
-                        "lost": lost_answers(steady_expected, steady_stored)},
-            "cpu_seconds": steady_cpu,
-            "server_cpu_ms_per_request": round(
-                1000 * (steady_cpu["server"] + steady_cpu["postgres"]) / max(1, len(steady_records)), 2)},
-        "errors": run.errors + steady_errors + hello_errors + server_errors[:5],
+        "steady_form_steps": steady,
+        "floor_form_steps": floor,
+        "errors": run.errors + steady.pop("errors") + floor.pop("errors") + hello_errors + server_errors[:5],
         "answers": {"expected": sum(len(v) for v in expected.values()),
                     "stored": sum(len(v) for v in stored.values()), "lost": lost_answers(expected, stored)},
         "live_update_delay_ms": percentiles(delays),
@@ -617,12 +639,13 @@ def main() -> int:
                   "latency_ms": percentiles(hello_latencies)},
         "share_of_hello": {"requests": round(request_rate / hello_rate, 3),
                            "form_steps": round(step_rate / hello_rate, 3),
-                           "steady_form_steps": round(steady_rate / hello_rate, 3)},
+                           "steady_form_steps": round(steady["requests_per_second"] / hello_rate, 3),
+                           "floor_form_steps": round(floor["requests_per_second"] / hello_rate, 3)},
         "cpu_seconds": cpu, "cpu_seconds_hello": hello_cpu,
         "server_cpu_ms_per_request": {
             "app": round(1000 * (cpu["server"] + cpu["postgres"]) / max(1, len(run.records) + len(run.polls)), 2),
             "hello": round(1000 * hello_cpu["server"] / max(1, count), 2)},
-        "peak_rss_mb": {"app": round(app_rss), "hello": round(hello_rss)},
+        "peak_rss_mb": {"app": round(app_rss), "floor": round(floor_rss), "hello": round(hello_rss)},
     }
     print(report(result))
     out = args.json or (ROOT / "benchmarks" / "results" / f"load-{args.database}-{args.participants}.json")
@@ -630,7 +653,7 @@ def main() -> int:
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"written to {out}")
     healthy = (completed == args.participants and not result["errors"] and result["answers"]["lost"] == 0
-               and result["steady_form_steps"]["answers"]["lost"] == 0
+               and steady["answers"]["lost"] == 0 and floor["answers"]["lost"] == 0
                and len(delays) == len(run.posted))
     return 0 if healthy else 1
 

@@ -27,4 +27,8 @@ def test_load_benchmark_smoke_run(tmp_path):
     assert steady["participants"] == 5 and steady["requests"] >= 2 * 5 and steady["requests_per_second"] > 0
     assert steady["answers"]["expected"] > 0 and steady["answers"]["lost"] == 0
     assert 0 < report["share_of_hello"]["steady_form_steps"] < 1
+    floor = report["floor_form_steps"]  # the same walk against benchmarks/floor_app.py
+    assert floor["participants"] == 5 and floor["requests"] >= 2 * 5
+    assert floor["answers"]["expected"] > 0 and floor["answers"]["lost"] == 0
+    assert 0 < report["share_of_hello"]["floor_form_steps"] < 1
     assert report["server_cpu_ms_per_request"]["app"] > 0
