@@ -18,6 +18,11 @@ COMMENT_SUFFIX = "__comment"
 class StepForm(Form):
     """Base class; make_step_form() adds the fields of one section."""
 
+    class Meta:
+        # CSRFProtect checks the token of every POST before the view runs, and the page writes it
+        # with csrf_token(): a token field of the form's own would only sign and bind it again.
+        csrf = False
+
     section: Section
     known_values: dict[str, Any]
 
