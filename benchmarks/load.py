@@ -405,14 +405,16 @@ async def hello(base: str, clients: int, seconds: float) -> tuple[float, list[fl
 SteadyPlan = tuple[tuple[list[dict], dict], tuple[list[dict], dict]]  # two answer sets: (steps, values)
 
 
-async def steady_steps(base: str, code: str, plans: list[SteadyPlan], seconds: float,
-                       bank) -> tuple[float, list[Record], list[str], dict[str, dict]]:
+async def steady_steps(server: Server, code: str, plans: list[SteadyPlan], seconds: float,
+                       bank) -> tuple[float, dict, list[Record], list[str], dict[str, dict]]:
     """Form steps alone, measured like hello: one browser per plan joins (not measured), then all
     walk the steps back to back for `seconds`: GET a step, POST it (Next; Step 1 from the last one)
     and follow the redirect to the next step's GET. Each lap alternates between a plan's two answer
     sets, so every POST changes what is stored, as a participant revising answers does. Returns the
     elapsed time, the requests, the errors, and the values the database should hold afterwards:
-    for each step, those of the answer set last posted on it."""
+    for each step, those of the answer set last posted on it. The CPU meter runs from the start to
+    the last answer, as hello's does: the joins are not counted."""
+    base = server.url
     run = Run(base, code, 0)
     start = asyncio.Event()
     expected: dict[str, dict] = {}
@@ -442,21 +444,21 @@ async def steady_steps(base: str, code: str, plans: list[SteadyPlan], seconds: f
     tasks = [asyncio.create_task(one(n, sets)) for n, sets in enumerate(plans)]
     while len(run.records) < 3 * len(plans) and not any(task.done() for task in tasks):
         await asyncio.sleep(0.05)  # everyone has joined and stands on step 1
+    meter = CpuMeter(server)
     stop_at = time.perf_counter() + seconds
     began = len(run.records)
     start.set()
     outcomes = await asyncio.gather(*tasks, return_exceptions=True)
     elapsed = time.perf_counter() - stop_at + seconds
+    cpu = meter.stop()
     errors = run.errors + [repr(o)[:300] for o in outcomes if isinstance(o, BaseException)]
-    return elapsed, run.records[began:], errors, expected
+    return elapsed, cpu, run.records[began:], errors, expected
 
 
 def measure_steady(server: Server, code: str, plans: list[SteadyPlan], seconds: float, bank) -> dict:
     """steady_steps() against `server`, with its server's CPU: the result's block, with the
     answers expected (the caller compares them with the database) and the errors."""
-    meter = CpuMeter(server)
-    elapsed, records, errors, expected = asyncio.run(steady_steps(server.url, code, plans, seconds, bank))
-    cpu = meter.stop()
+    elapsed, cpu, records, errors, expected = asyncio.run(steady_steps(server, code, plans, seconds, bank))
     return {
         "participants": len(plans), "seconds": round(elapsed, 2),
         "requests": len(records), "requests_per_second": round(len(records) / elapsed, 1),
