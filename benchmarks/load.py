@@ -176,6 +176,30 @@ def machine_cpu_seconds() -> tuple[float, float]:
     return (sum(values[:8]) - idle) / TICK, sum(values[:8]) / TICK
 
 
+def connections_per_worker(server: Server) -> list[int]:
+    """The established connections each gunicorn worker holds on the server's port, most first.
+    gthread serves a keep-alive connection on the worker that accepted it, all its life."""
+    port = int(server.url.rsplit(":", 1)[1])
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 01: established
+            inodes.add(f"socket:[{fields[9]}]")
+    counts = []
+    for pid in children(server.process.pid):
+        try:
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        except OSError:
+            continue
+        counts.append(sum(1 for link in links if link in inodes))
+    return sorted(counts, reverse=True)
+
+
+async def connections_midway(server: Server, seconds: float) -> list[int]:
+    await asyncio.sleep(seconds / 2)
+    return connections_per_worker(server)
+
+
 def peak_rss_mb(pids: list[int]) -> float:
     """Peak resident memory (VmHWM) summed over the processes (shared pages count once per process)."""
     total = 0
@@ -298,10 +322,12 @@ def planned_answers(bank, number: int) -> tuple[list[dict], dict]:
     return steps, values
 
 
-def client(base: str, timeout: float = 60) -> aiohttp.ClientSession:
-    """A browser's connection and cookies (kept for 127.0.0.1 too: `unsafe` allows an IP address)."""
+def client(base: str, timeout: float = 60,
+           cookies: aiohttp.CookieJar | None = None) -> aiohttp.ClientSession:
+    """A browser's connection and cookies (kept for 127.0.0.1 too: `unsafe` allows an IP address).
+    The connection opens with the first request."""
     return aiohttp.ClientSession(base_url=base, timeout=aiohttp.ClientTimeout(total=timeout),
-                                 cookie_jar=aiohttp.CookieJar(unsafe=True),
+                                 cookie_jar=cookies or aiohttp.CookieJar(unsafe=True),
                                  connector=aiohttp.TCPConnector(limit=1))
 
 
@@ -378,8 +404,11 @@ async def drive(server: Server, session_id: int, code: str, plans: list[list[dic
     return run, elapsed, cpu
 
 
-async def hello(base: str, clients: int, seconds: float) -> tuple[float, list[float], list[str]]:
-    """`clients` connections asking for "/" back to back for `seconds`."""
+async def hello(server: Server, clients: int,
+                seconds: float) -> tuple[float, list[float], list[str], list[int]]:
+    """`clients` connections asking for "/" back to back for `seconds`; and how many connections
+    each worker held midway."""
+    base = server.url
     latencies, errors = [], []
     start = asyncio.Event()
 
@@ -398,15 +427,27 @@ async def hello(base: str, clients: int, seconds: float) -> tuple[float, list[fl
     await asyncio.sleep(0.1)
     stop_at = time.perf_counter() + seconds
     start.set()
+    midway = asyncio.create_task(connections_midway(server, seconds))
     await asyncio.gather(*tasks)
-    return time.perf_counter() - stop_at + seconds, latencies, errors
+    return time.perf_counter() - stop_at + seconds, latencies, errors, await midway
 
 
 SteadyPlan = tuple[tuple[list[dict], dict], tuple[list[dict], dict]]  # two answer sets: (steps, values)
 
 
-async def steady_steps(server: Server, code: str, plans: list[SteadyPlan], seconds: float,
-                       bank) -> tuple[float, dict, list[Record], list[str], dict[str, dict]]:
+@dataclass
+class Walk:
+    """What steady_steps() measured."""
+
+    seconds: float
+    cpu: dict[str, float]
+    records: list[Record]
+    errors: list[str]
+    expected: dict[str, dict]    # {participant name: {question id: value}}, to compare with the database
+    connections: list[int]       # held by each worker midway
+
+
+async def steady_steps(server: Server, code: str, plans: list[SteadyPlan], seconds: float, bank) -> Walk:
     """Form steps alone, measured like hello: one browser per plan joins (not measured), then all
     walk the steps back to back for `seconds`: GET a step, POST it (Next; Step 1 from the last one)
     and follow the redirect to the next step's GET. Each lap alternates between a plan's two answer
@@ -421,9 +462,11 @@ async def steady_steps(server: Server, code: str, plans: list[SteadyPlan], secon
 
     async def one(number: int, answer_sets: SteadyPlan) -> None:
         name = f"Steady {number:03d}"
-        async with client(base) as browser_client:
+        async with client(base) as join_client:
+            token, page = await Browser(join_client, run).join(code, name, "leadership")
+        # The walk has a connection of its own, opened at the start as hello's are, not the join's.
+        async with client(base, cookies=join_client.cookie_jar) as browser_client:
             browser = Browser(browser_client, run)
-            token, page = await browser.join(code, name, "leadership")
             await start.wait()
             walked, count = 0, len(bank.sections)
             while time.perf_counter() < stop_at:
@@ -448,26 +491,33 @@ async def steady_steps(server: Server, code: str, plans: list[SteadyPlan], secon
     stop_at = time.perf_counter() + seconds
     began = len(run.records)
     start.set()
+    midway = asyncio.create_task(connections_midway(server, seconds))
     outcomes = await asyncio.gather(*tasks, return_exceptions=True)
     elapsed = time.perf_counter() - stop_at + seconds
     cpu = meter.stop()
     errors = run.errors + [repr(o)[:300] for o in outcomes if isinstance(o, BaseException)]
-    return elapsed, cpu, run.records[began:], errors, expected
+    return Walk(elapsed, cpu, run.records[began:], errors, expected, await midway)
+
+
+def cpu_per_request(cpu: dict[str, float], requests: int) -> float:
+    """CPU seconds a request of the server, its database and the load generator together."""
+    return (cpu["server"] + cpu["postgres"] + cpu["generator"]) / max(1, requests)
 
 
 def measure_steady(server: Server, code: str, plans: list[SteadyPlan], seconds: float, bank) -> dict:
     """steady_steps() against `server`, with its server's CPU: the result's block, with the
     answers expected (the caller compares them with the database) and the errors."""
-    elapsed, cpu, records, errors, expected = asyncio.run(steady_steps(server, code, plans, seconds, bank))
+    walk = asyncio.run(steady_steps(server, code, plans, seconds, bank))
+    cpu, count = walk.cpu, len(walk.records)
     return {
-        "participants": len(plans), "seconds": round(elapsed, 2),
-        "requests": len(records), "requests_per_second": round(len(records) / elapsed, 1),
-        "latency_ms": percentiles([r.seconds for r in records]),
-        "answers": {"expected": sum(len(v) for v in expected.values())},
+        "participants": len(plans), "seconds": round(walk.seconds, 2),
+        "requests": count, "requests_per_second": round(count / walk.seconds, 1),
+        "latency_ms": percentiles([r.seconds for r in walk.records]),
+        "answers": {"expected": sum(len(v) for v in walk.expected.values())},
         "cpu_seconds": cpu,
-        "server_cpu_ms_per_request": round(1000 * (cpu["server"] + cpu["postgres"]) / max(1, len(records)),
-                                           2),
-        "expected": expected, "errors": errors}
+        "server_cpu_ms_per_request": round(1000 * (cpu["server"] + cpu["postgres"]) / max(1, count), 2),
+        "connections_per_worker": walk.connections,
+        "expected": walk.expected, "errors": walk.errors}
 
 
 # ---------------------------------------------------------------- checking and reporting
@@ -528,12 +578,16 @@ def report(result: dict) -> str:
         f"the floor's form steps   {floor['requests_per_second']}/s, latency ms {floor['latency_ms']}, "
         f"server CPU ms per request {floor['server_cpu_ms_per_request']}, answers expected "
         f"{floor['answers']['expected']}, lost {floor['answers']['lost']}",
+        f"connections per worker   form steps alone {steady['connections_per_worker']}, the floor "
+        f"{floor['connections_per_worker']}, hello {result['hello']['connections_per_worker']}",
         f"hello ceiling            {result['hello']['requests_per_second']}/s, latency ms "
         f"{result['hello']['latency_ms']}",
         f"share of the ceiling     requests {result['share_of_hello']['requests']:.0%}, "
         f"form steps {result['share_of_hello']['form_steps']:.0%} in the workshop run, "
         f"{result['share_of_hello']['steady_form_steps']:.0%} alone, the floor's "
-        f"{result['share_of_hello']['floor_form_steps']:.0%}",
+        f"{result['share_of_hello']['floor_form_steps']:.0%}; by CPU a request, alone "
+        f"{result['share_of_hello_by_cpu']['steady_form_steps']:.0%}, the floor's "
+        f"{result['share_of_hello_by_cpu']['floor_form_steps']:.0%}",
         f"CPU seconds (app run)    {cpu}",
         f"CPU ms per request       server {result['server_cpu_ms_per_request']['app']}, "
         f"hello {result['server_cpu_ms_per_request']['hello']}",
@@ -596,8 +650,8 @@ def main() -> int:
         hello_server = Server.start("benchmarks.hello_app:app", env, settings, folder / "hello.log")
         try:
             meter = CpuMeter(hello_server)
-            hello_elapsed, hello_latencies, hello_errors = asyncio.run(
-                hello(hello_server.url, args.participants, args.hello_seconds))
+            hello_elapsed, hello_latencies, hello_errors, hello_connections = asyncio.run(
+                hello(hello_server, args.participants, args.hello_seconds))
             hello_cpu, hello_rss = meter.stop(), peak_rss_mb(hello_server.pids())
         finally:
             hello_server.stop()
@@ -638,11 +692,17 @@ def main() -> int:
                  "changed": sum(1 for r in run.polls if r.status == 200),
                  "poll_latency_ms": percentiles([r.seconds for r in run.polls])},
         "hello": {"requests": count, "requests_per_second": round(hello_rate, 1),
-                  "latency_ms": percentiles(hello_latencies)},
+                  "latency_ms": percentiles(hello_latencies), "connections_per_worker": hello_connections},
         "share_of_hello": {"requests": round(request_rate / hello_rate, 3),
                            "form_steps": round(step_rate / hello_rate, 3),
                            "steady_form_steps": round(steady["requests_per_second"] / hello_rate, 3),
                            "floor_form_steps": round(floor["requests_per_second"] / hello_rate, 3)},
+        # The share if each phase kept both cores busy: hello's CPU a request (server and generator)
+        # over the form steps'. Unlike the rates, it does not depend on how evenly gunicorn's workers
+        # happened to accept the connections (connections_per_worker).
+        "share_of_hello_by_cpu": {name: round(cpu_per_request(hello_cpu, count) / cpu_per_request(
+            block["cpu_seconds"], block["requests"]), 3) for name, block in (("steady_form_steps", steady),
+                                                                             ("floor_form_steps", floor))},
         "cpu_seconds": cpu, "cpu_seconds_hello": hello_cpu,
         "server_cpu_ms_per_request": {
             "app": round(1000 * (cpu["server"] + cpu["postgres"]) / max(1, len(run.records) + len(run.polls)), 2),

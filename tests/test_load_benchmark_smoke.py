@@ -31,4 +31,7 @@ def test_load_benchmark_smoke_run(tmp_path):
     assert floor["participants"] == 5 and floor["requests"] >= 2 * 5
     assert floor["answers"]["expected"] > 0 and floor["answers"]["lost"] == 0
     assert 0 < report["share_of_hello"]["floor_form_steps"] < 1
+    assert all(0 < share < 1 for share in report["share_of_hello_by_cpu"].values())
+    for block in (steady, floor, report["hello"]):  # two workers; midway all 5 connections are held
+        assert len(block["connections_per_worker"]) == 2 and sum(block["connections_per_worker"]) == 5
     assert report["server_cpu_ms_per_request"]["app"] > 0
