@@ -213,6 +213,20 @@ def test_a_post_without_csrf_token_changes_nothing(client, mini):
     assert answers(token) == {}
 
 
+def test_a_post_with_another_browsers_or_a_forged_token_changes_nothing(app, client, mini):
+    """The step form has no token field of its own: CSRFProtect's check is the one that counts."""
+    token = join(client, mini)
+    other = app.test_client()
+    other_token = csrf_token(other.get(f"/join/{mini.join_code}").get_data(as_text=True))
+    for forged in (other_token, "IjAwMDAi.abc.def", "x" * 200):
+        response = client.post(step_url(token, 2), data={"jobs": "2", "action": "save", "csrf_token": forged})
+        assert response.status_code == 400, forged
+        assert "Siden var utløpt" in page_text(response)
+    assert answers(token) == {}
+    page = client.get(step_url(token, 2)).get_data(as_text=True)
+    assert page.count('name="csrf_token"') == 1  # written once, by the page
+
+
 def test_the_step_list_saves_and_jumps(client, mini):
     token = join(client, mini)
     response = answer_step(client, token, 1, {"plan": "6", "plan__comment": "Topp"}, action="goto-2")
