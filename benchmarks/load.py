@@ -451,10 +451,10 @@ async def steady_steps(server: Server, code: str, plans: list[SteadyPlan], secon
     """Form steps alone, measured like hello: one browser per plan joins (not measured), then all
     walk the steps back to back for `seconds`: GET a step, POST it (Next; Step 1 from the last one)
     and follow the redirect to the next step's GET. Each lap alternates between a plan's two answer
-    sets, so every POST changes what is stored, as a participant revising answers does. Returns the
-    elapsed time, the requests, the errors, and the values the database should hold afterwards:
-    for each step, those of the answer set last posted on it. The CPU meter runs from the start to
-    the last answer, as hello's does: the joins are not counted."""
+    sets, so every POST changes what is stored, as a participant revising answers does. The Walk
+    has the values the database should hold afterwards: for each step, those of the answer set last
+    posted on it. The CPU meter runs from the start to the last answer, as hello's does: the joins
+    are not counted."""
     base = server.url
     run = Run(base, code, 0)
     start = asyncio.Event()
@@ -504,20 +504,17 @@ def cpu_per_request(cpu: dict[str, float], requests: int) -> float:
     return (cpu["server"] + cpu["postgres"] + cpu["generator"]) / max(1, requests)
 
 
-def measure_steady(server: Server, code: str, plans: list[SteadyPlan], seconds: float, bank) -> dict:
-    """steady_steps() against `server`, with its server's CPU: the result's block, with the
-    answers expected (the caller compares them with the database) and the errors."""
-    walk = asyncio.run(steady_steps(server, code, plans, seconds, bank))
+def walk_report(walk: Walk, participants: int, lost: int) -> dict:
+    """A steady phase's block of the result."""
     cpu, count = walk.cpu, len(walk.records)
     return {
-        "participants": len(plans), "seconds": round(walk.seconds, 2),
+        "participants": participants, "seconds": round(walk.seconds, 2),
         "requests": count, "requests_per_second": round(count / walk.seconds, 1),
         "latency_ms": percentiles([r.seconds for r in walk.records]),
-        "answers": {"expected": sum(len(v) for v in walk.expected.values())},
+        "answers": {"expected": sum(len(v) for v in walk.expected.values()), "lost": lost},
         "cpu_seconds": cpu,
         "server_cpu_ms_per_request": round(1000 * (cpu["server"] + cpu["postgres"]) / max(1, count), 2),
-        "connections_per_worker": walk.connections,
-        "expected": walk.expected, "errors": walk.errors}
+        "connections_per_worker": walk.connections}
 
 
 # ---------------------------------------------------------------- checking and reporting
@@ -633,7 +630,8 @@ def main() -> int:
             run, elapsed, cpu = asyncio.run(drive(server, *sessions["measured"], [s for s, _v in plans],
                                                   args.timeout))
             steady_plans = [(plan, planned_answers(bank, 2000 + n)) for n, plan in enumerate(plans)]
-            steady = measure_steady(server, sessions["steady"][1], steady_plans, args.hello_seconds, bank)
+            steady_walk = asyncio.run(steady_steps(server, sessions["steady"][1], steady_plans,
+                                                   args.hello_seconds, bank))
             app_rss = peak_rss_mb(server.pids())
         finally:
             server.stop()
@@ -641,7 +639,8 @@ def main() -> int:
 
         floor_server = Server.start("benchmarks.floor_app:app", env, settings, folder / "floor.log")
         try:
-            floor = measure_steady(floor_server, sessions["floor"][1], steady_plans, args.hello_seconds, bank)
+            floor_walk = asyncio.run(steady_steps(floor_server, sessions["floor"][1], steady_plans,
+                                                  args.hello_seconds, bank))
             floor_rss = peak_rss_mb(floor_server.pids())
         finally:
             floor_server.stop()
@@ -658,9 +657,10 @@ def main() -> int:
 
         expected = {f"Deltaker {n:03d}": values for n, (_s, values) in enumerate(plans)}
         stored = stored_answers(database_url, sessions["measured"][0])
-        for block, name in ((steady, "steady"), (floor, "floor")):
-            block["answers"]["lost"] = lost_answers(block.pop("expected"),
-                                                    stored_answers(database_url, sessions[name][0]))
+        steady, floor = (
+            walk_report(walk, len(steady_plans),
+                        lost_answers(walk.expected, stored_answers(database_url, sessions[name][0])))
+            for walk, name in ((steady_walk, "steady"), (floor_walk, "floor")))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -670,6 +670,7 @@ def main() -> int:
     count = len(hello_latencies)
     hello_rate = count / hello_elapsed
     request_rate, step_rate = len(run.records) / elapsed, len(steps) / elapsed
+    hello_cost = cpu_per_request(hello_cpu, count)
     result = {
         "database": args.database, "gunicorn": settings, "when": time.strftime("%Y-%m-%d %H:%M"),
         "python": f"{platform.python_version()} ({os.path.realpath(sys.executable)})",
@@ -684,7 +685,7 @@ def main() -> int:
         },
         "steady_form_steps": steady,
         "floor_form_steps": floor,
-        "errors": run.errors + steady.pop("errors") + floor.pop("errors") + hello_errors + server_errors[:5],
+        "errors": run.errors + steady_walk.errors + floor_walk.errors + hello_errors + server_errors[:5],
         "answers": {"expected": sum(len(v) for v in expected.values()),
                     "stored": sum(len(v) for v in stored.values()), "lost": lost_answers(expected, stored)},
         "live_update_delay_ms": percentiles(delays),
@@ -700,9 +701,9 @@ def main() -> int:
         # The share if each phase kept both cores busy: hello's CPU a request (server and generator)
         # over the form steps'. Unlike the rates, it does not depend on how evenly gunicorn's workers
         # happened to accept the connections (connections_per_worker).
-        "share_of_hello_by_cpu": {name: round(cpu_per_request(hello_cpu, count) / cpu_per_request(
-            block["cpu_seconds"], block["requests"]), 3) for name, block in (("steady_form_steps", steady),
-                                                                             ("floor_form_steps", floor))},
+        "share_of_hello_by_cpu": {
+            "steady_form_steps": round(hello_cost / cpu_per_request(steady_walk.cpu, steady["requests"]), 3),
+            "floor_form_steps": round(hello_cost / cpu_per_request(floor_walk.cpu, floor["requests"]), 3)},
         "cpu_seconds": cpu, "cpu_seconds_hello": hello_cpu,
         "server_cpu_ms_per_request": {
             "app": round(1000 * (cpu["server"] + cpu["postgres"]) / max(1, len(run.records) + len(run.polls)), 2),
