@@ -2,8 +2,8 @@
 gunicorn settings as ours, on the same database, through the same URLs and form fields.
 
 What it keeps, because a form step cannot do without it: Flask, the session cookie with Flask-WTF's
-CSRF token (checked on every POST), a WTForms form with the step's fields (built once per step),
-a Jinja template that renders them, Flask-SQLAlchemy reading the participant and their answers and
+CSRF token (checked on every POST), a WTForms form with the step's fields, a Jinja template
+(autoescaped, as the file name ends in .html) that writes them, Flask-SQLAlchemy reading the participant and their answers and
 writing a step's answers with one upsert and a commit, and the redirect after a POST.
 
 What it leaves out, which the product has: locales and translations (Flask-Babel), the facilitator's
@@ -23,9 +23,9 @@ from __future__ import annotations
 import os
 
 from flask import Flask, abort, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from jinja2 import DictLoader
 from sqlalchemy import bindparam, delete, select, text, update
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
