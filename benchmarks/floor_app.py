@@ -3,8 +3,9 @@ gunicorn settings as ours, on the same database, through the same URLs and form 
 
 What it keeps, because a form step cannot do without it: Flask, the session cookie with Flask-WTF's
 CSRF token (checked on every POST), a WTForms form with the step's fields, a Jinja template
-(autoescaped, as the file name ends in .html) that writes them, Flask-SQLAlchemy reading the participant and their answers and
-writing a step's answers with one upsert and a commit, and the redirect after a POST.
+(autoescaped, as the file name ends in .html) that writes them, Flask-SQLAlchemy reading the
+participant and their answers and writing a step's answers with one upsert and a commit, and the
+redirect after a POST.
 
 What it leaves out, which the product has: locales and translations (Flask-Babel), the facilitator's
 login (Flask-Login), rate limits (Flask-Limiter), security headers, the page layout (navigation,
@@ -25,11 +26,12 @@ import os
 from flask import Flask, abort, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from jinja2 import DictLoader
-from sqlalchemy import bindparam, delete, select, text, update
+from sqlalchemy import bindparam, delete, select
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from assessment import sessions
 from assessment.banks import CANNOT_ASSESS, get_bank
 from assessment.extensions import csrf, db
 from assessment.models import Answer, Participant, ReviewSession, utcnow
@@ -120,16 +122,9 @@ class JoinForm(FlaskForm):
 
 
 _PARTICIPANT = select(Participant.__table__.c.id).where(Participant.__table__.c.token == bindparam("token"))
-_ANSWERS = (select(Answer.__table__.c.question_id, Answer.__table__.c.value, Answer.__table__.c.comment)
-            .where(Answer.__table__.c.participant_id == bindparam("participant_id")))
-_UPSERT = text(
-    "INSERT INTO answer (participant_id, question_id, value, comment, created_at, updated_at) "
-    "VALUES (:participant_id, :question_id, :value, :comment, :now, :now) "
-    "ON CONFLICT (participant_id, question_id) DO UPDATE "
-    "SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at"
-).bindparams(bindparam("value", type_=Answer.__table__.c.value.type),
-             bindparam("now", type_=Answer.__table__.c.updated_at.type))
-_MOVE = update(Participant.__table__).where(Participant.__table__.c.id == bindparam("participant_id"))
+# Reading and writing answers, the app's own statements: the floor differs from ours in what it does
+# around them, not in the SQL.
+_ANSWERS, _UPSERT, _MOVE = sessions._ANSWER_ROWS, sessions._UPSERT_ANSWERS, sessions._UPDATE_PARTICIPANT
 
 
 def database_url() -> str:
@@ -197,7 +192,7 @@ def step(token: str, number: int):
             emptied.append(question.id)
         else:
             written.append({"participant_id": participant.id, "question_id": question.id, "value": value,
-                            "comment": comment, "now": now})
+                            "comment": comment, "created_at": now, "updated_at": now})
     if written:
         db.session.execute(_UPSERT, written)
     if emptied:
