@@ -5,7 +5,8 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from assessment.banks import CANNOT_ASSESS, Bank, Question, get_bank
+from assessment.banks import Bank, Question, get_bank
+from assessment.question_types import question_type
 from assessment.extensions import db
 from assessment.facilitators import create_facilitator, find_facilitator, grant_access
 from assessment.models import Answer, Facilitator, Participant, Programme, ReviewSession, utcnow
@@ -46,37 +47,9 @@ DEMO_PROPOSALS = [
     ("Arrangere to frokostmøter med næringslivet i året.", "Programleder", "p1_anchoring", "medium"),
     ("Rydde i prosjektporteføljen og avslutte prosjekter uten fremdrift.", "Programleder", None, "low"),
 ]
-TEXTS = [
-    "Bedre forankring i kommunestyret og tettere dialog med næringslivet.",
-    "Tydeligere prioritering i prosjektporteføljen og faste statusmøter.",
-    "Mer systematisk oppfølging av effektmålene gjennom året.",
-]
-
-
 def demo_value(question: Question, rng: random.Random, centre: int) -> Any:
     """A plausible answer to any question type, for demo and test data."""
-    if question.type == "scale":
-        scale = question.scale
-        if scale.cannot_assess and rng.random() < 0.05:
-            return CANNOT_ASSESS
-        return max(scale.min, min(scale.max, centre + rng.choice([-2, -1, 0, 0, 1, 1, 2])))
-    if question.type == "single_choice":
-        return rng.choice(question.options).value
-    if question.type == "multi_choice":
-        return sorted(rng.sample([o.value for o in question.options], k=min(2, len(question.options))))
-    if question.type == "yes_no":
-        return rng.random() < 0.7
-    if question.type == "number":
-        low = int(question.min or 0)
-        money = question.unit is not None and "NOK" in question.unit.en.upper()
-        high = int(question.max) if question.max is not None else low + (5_000_000 if money else 40)
-        value = rng.randrange(low, high + 1, 10_000 if money else 1)
-        return value if question.decimals == 0 else float(value)
-    if question.type == "date":
-        return (date(2026, 10, 1) + timedelta(days=rng.randint(0, 60))).isoformat()
-    if question.type == "text":
-        return rng.choice(TEXTS)[:60]
-    return rng.choice(TEXTS)
+    return question_type(question).demo_value(question, rng, centre)
 
 
 def fill_answers(participant: Participant, bank: Bank, rng: random.Random, centre: int,

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assessment.banks import Bank, Question, Section
 from assessment.extensions import db
+from assessment.question_types import clean_text, question_type
 from assessment.models import (ROLE_GROUPS, Answer, Participant, ParticipantRules, Programme, ReviewSession,
                                SessionRules, utcnow)
 
@@ -162,7 +163,7 @@ def find_participant(token: str) -> ParticipantRecord:
 def join_session(session: ReviewSession | SessionRecord, name: str,
                  role_group: str) -> ParticipantRecord:
     """A new participant in `session` (one INSERT, its row returned: no ORM flush and no reload)."""
-    name = " ".join((name or "").split())
+    name = " ".join(clean_text(name or "").split())
     if not name:
         raise UserError(_l("Please write your name."))
     if len(name) > 120:
@@ -300,10 +301,7 @@ def missing_required(bank: Bank, answers: dict[str, tuple[Any, str]],
     missing = []
     for question in shown:
         value, comment = answers.get(question.id, (None, ""))
-        if question.required and value is None:
-            missing.append(question)
-        elif (question.type == "scale" and question.comment == "required"
-              and value not in (None, "na") and not (comment or "").strip()):
+        if question_type(question).is_missing(question, value, comment):
             missing.append(question)
     return missing
 

@@ -32,10 +32,11 @@ from wtforms import Form, RadioField, SelectMultipleField, StringField, TextArea
 from wtforms.validators import Length, Optional
 
 from assessment import sessions
-from assessment.banks import CANNOT_ASSESS, get_bank
+from assessment.banks import get_bank
 from assessment.extensions import csrf, db
 from assessment.models import Answer, Participant, ReviewSession, utcnow
-from forms.fields import COMMENT_MAX_LENGTH, question_type
+from assessment.question_types import CANNOT_ASSESS, COMMENT_MAX_LENGTH, question_type
+from forms.fields import stored_value
 from forms.step import COMMENT_SUFFIX
 
 BANK = get_bank("psv")
@@ -169,7 +170,8 @@ def step(token: str, number: int):
     if request.method == "GET":
         data = MultiDict()
         for row in db.session.execute(_ANSWERS, {"participant_id": participant.id}):
-            form_value = question_type(QUESTIONS[row.question_id]).form_value(row.value)
+            question = QUESTIONS[row.question_id]
+            form_value = question_type(question).form_value(question, row.value)
             if isinstance(form_value, list):
                 data.setlist(row.question_id, form_value)
             elif form_value is not None:
@@ -185,7 +187,7 @@ def step(token: str, number: int):
                                questions=STEP_QUESTIONS[number - 1]), 422
     now, written, emptied = utcnow(), [], []
     for question in section.questions:
-        value = question_type(question).stored_value(form[question.id])
+        value = stored_value(question, form[question.id])
         comment_field = form._fields.get(question.id + COMMENT_SUFFIX)
         comment = (comment_field.data or "").strip() if comment_field is not None else ""
         if value is None and not comment:

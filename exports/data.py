@@ -14,7 +14,7 @@ from assessment.models import Answer, Consensus, Participant, Proposal, ReviewSe
 from assessment.results import (IndicatorResult, collect_answers, indicator_results,
                                 participant_label, session_total)
 from assessment.workshop import previous_session
-from forms.fields import display_value
+from assessment.question_types import display as display_value
 
 
 @dataclass

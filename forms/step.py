@@ -9,8 +9,9 @@ from werkzeug.datastructures import MultiDict
 from wtforms import TextAreaField
 from wtforms.validators import Length, StopValidation
 
-from assessment.banks import CANNOT_ASSESS, Question, Section
-from forms.fields import COMMENT_MAX_LENGTH, question_type
+from assessment.banks import Question, Section
+from assessment.question_types import COMMENT_MAX_LENGTH, clean_text, question_type
+from forms.fields import make_field, stored_value
 
 COMMENT_SUFFIX = "__comment"
 
@@ -30,10 +31,7 @@ class StepForm(Form):
         """An answer as this request sees it: the posted field if on this step, else the stored one."""
         field = self._fields.get(question_id)
         if field is not None and getattr(field, "question", None) is not None:
-            try:
-                return question_type(field.question).stored_value(field)
-            except (TypeError, ValueError):
-                return None
+            return stored_value(field.question, field)
         return self.known_values.get(question_id)
 
     def is_shown(self, question: Question) -> bool:
@@ -63,8 +61,8 @@ class StepForm(Form):
                 continue
             if comment is not None and comment.errors:
                 continue
-            value = question_type(question).stored_value(field)
-            result[question.id] = (value, comment.data.strip() if comment and comment.data else None)
+            value = stored_value(question, field)
+            result[question.id] = (value, clean_text(comment.data).strip() if comment and comment.data else None)
         return result
 
     def errors_beyond_missing(self) -> bool:
@@ -105,8 +103,9 @@ class JustifiedIfScored:
 
     def __call__(self, form: StepForm, field):
         field.missing = False
-        score = form[self.question.id]
-        if not form.is_shown(self.question) or _is_empty(score) or score.data == CANNOT_ASSESS:
+        value = stored_value(self.question, form[self.question.id])
+        if (not form.is_shown(self.question) or value is None
+                or not question_type(self.question).needs_justification(self.question, value)):
             raise StopValidation()
         if not (field.data or "").strip():
             field.missing = True
@@ -130,11 +129,10 @@ def step_form_class(section: Section, lang: str) -> type[StepForm]:
         return cached[1]
     attrs: dict[str, Any] = {}
     for question in section.questions:
-        qtype = question_type(question)
-        field = qtype.make_field(question, lang, [Shown(question, question.required)])
+        field = make_field(question, lang, [Shown(question, question.required)])
         field.kwargs["description"] = question.help.get(lang) if question.help else ""
         attrs[question.id] = field
-        if question.type == "scale" and question.comment != "none":
+        if question.comment != "none":  # a justification box (scale questions)
             validators = [Length(max=COMMENT_MAX_LENGTH)]
             if question.comment == "required":
                 validators.insert(0, JustifiedIfScored(question))
@@ -155,7 +153,7 @@ def make_step_form(section: Section, known_values: dict[str, Any], lang: str,
         formdata = MultiDict()
         for question in section.questions:
             value, comment = (stored or {}).get(question.id, (None, None))
-            form_value = question_type(question).form_value(value)
+            form_value = question_type(question).form_value(question, value)
             if isinstance(form_value, list):
                 formdata.setlist(question.id, form_value)
             elif form_value is not None:

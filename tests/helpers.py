@@ -12,7 +12,7 @@ from assessment.banks import Bank, Section, get_bank
 from assessment.demo import demo_value
 from assessment.models import ReviewSession
 from assessment.sessions import create_programme, create_session, visible_questions
-from forms.fields import question_type
+from assessment.question_types import question_type
 from forms.step import COMMENT_SUFFIX
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -87,7 +87,7 @@ def complete_answers(bank: Bank, section: Section, earlier: dict[str, Any],
         if value == "na":
             value = 4
         values[question.id] = value
-        form_value = question_type(question).form_value(value)
+        form_value = question_type(question).form_value(question, value)
         if isinstance(form_value, list):
             data.setlist(question.id, form_value)
         else:
@@ -118,3 +118,15 @@ def login(client, email: str = "leder@example.org", password: str = "et-godt-pas
     response = post_form(client, "/login", {"email": email, "password": password})
     assert response.status_code == 302, page_text(response)[:500]
     return response
+
+
+def another_app(app, **config):
+    """An app like the test's `app`, on the same database, with some settings changed: for those that
+    create_app() reads once (the rate-limit store, the trusted hosts). Make it before using `app`'s
+    client: the module's limiter takes the new app's store."""
+    from app import create_app
+
+    keys = ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "PUBLIC_URL", "BANKS_DIR")
+    other = create_app({**{key: app.config[key] for key in keys if key in app.config}, **config})
+    other.test_client_class = app.test_client_class
+    return other

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from assessment.banks import get_bank
 from assessment.demo import demo_value
-from forms.fields import question_type
+from assessment.question_types import question_type
 from forms.question_html import render_question
 from forms.step import COMMENT_SUFFIX, make_step_form
 from tests.conftest import ROOT
@@ -90,7 +90,7 @@ def test_participants_see_their_own_answers_and_not_each_others(client, ctx):
                 action="save")
     mine = second_client.get(step_url(second, number)).get_data(as_text=True)
     theirs = client.get(step_url(first, number)).get_data(as_text=True)
-    level = question_type(scale).form_value(2)
+    level = question_type(scale).form_value(scale, 2)
     assert f'value="{level}" checked' in mine and 'value="5" checked' not in mine
     assert "Min egen" in mine and "alert(1)" not in mine
     assert 'value="5" checked' in theirs and f'value="{level}" checked' not in theirs

@@ -17,7 +17,7 @@ from assessment.results import (collect_answers, consensus_by_question, discussi
 from assessment.sessions import UserError
 from forms.base import error_text
 from forms.facilitate import ConsensusForm, DivergenceRulesForm, ProposalForm
-from forms.fields import display_value
+from assessment.question_types import display as display_value
 from assessment.labels import ROLE_SHORT_LABELS
 
 bp = Blueprint("discussion", __name__)

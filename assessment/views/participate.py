@@ -8,7 +8,7 @@ from assessment import sessions
 from assessment.extensions import failed_attempt_limit
 from assessment.locale import current_language
 from assessment.sessions import find_participant, find_session_by_code
-from forms.fields import display_value
+from assessment.question_types import display as display_value
 from assessment.labels import ROLE_LABELS
 from forms.join import JoinForm
 from forms.step import make_step_form
