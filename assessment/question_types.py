@@ -37,7 +37,8 @@ UNSHOWABLE = N_("(a stored value that cannot be shown)")
 # carriage returns become newlines first.
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _UNWANTED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_LEVEL = re.compile(r"-?[0-9]{1,2}")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 
 
@@ -130,7 +131,7 @@ class ScaleType(QuestionType):
             return None
         if text == CANNOT_ASSESS and question.scale.cannot_assess:
             return CANNOT_ASSESS
-        if len(text) <= 3 and text.lstrip("-").isdigit() and int(text) in question.scale.levels:
+        if _LEVEL.fullmatch(text) and int(text) in question.scale.levels:
             return int(text)
         raise InvalidValue(N_("Choose one of the levels."))
 

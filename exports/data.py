@@ -14,7 +14,7 @@ from assessment.models import Answer, Consensus, Participant, Proposal, ReviewSe
 from assessment.results import (IndicatorResult, collect_answers, indicator_results,
                                 participant_label, session_total)
 from assessment.workshop import previous_session
-from assessment.question_types import display as display_value
+from assessment.question_types import question_type
 
 
 @dataclass
@@ -24,7 +24,8 @@ class AnswerRow:
     section: str
     question_id: str
     question: str
-    value: Any            # the stored value: number, text, list, bool or ISO date
+    value: Any            # for JSON: number, text, list, bool or ISO date; None if it cannot be shown
+    cell: Any             # for a spreadsheet cell: number, text, bool or date
     value_label: str      # as a person reads it
     comment: str
     changed: datetime
@@ -93,8 +94,10 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
         label = participant_label(session, participant, number)
         for question_id, (value, comment) in given.items():
             question, section = questions[question_id]
+            qtype = question_type(question)
             rows.append(AnswerRow(label, participant.role_group, section.title.get(lang), question_id,
-                                  question.label.get(lang), value, display_value(question, value, lang),
+                                  question.label.get(lang), qtype.json_value(question, value),
+                                  qtype.cell_value(question, value), qtype.display(question, value, lang),
                                   comment or "", changed[(participant.id, question_id)]))
     indicators = []
     for question in bank.indicators:

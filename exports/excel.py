@@ -4,7 +4,6 @@ answers, and the programme's history. Built from plain export data; returns byte
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -17,10 +16,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from exports.cells import cell_text, is_formula_like
 from exports.data import SessionData
 from exports.labels import PRIORITY_NAMES, ROLE_NAMES, STATUS_NAMES, header, text
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -39,12 +38,15 @@ def put(ws: Worksheet, row: int, column: int, value: Any, wrap: bool = False, nu
     if isinstance(value, bool):
         cell.value = value
     elif isinstance(value, str):
+        value = cell_text(value)
         cell.value = value
         cell.data_type = "s"
-        if value.startswith(FORMULA_START):
+        if is_formula_like(value):
             cell.quotePrefix = True  # Excel shows it as typed and never evaluates it
     else:
         cell.value = value
+    if number_format is None and type(value) is date:
+        number_format = "yyyy-mm-dd"
     if number_format:
         cell.number_format = number_format
     if wrap or (isinstance(value, str) and "\n" in value):
@@ -73,15 +75,6 @@ def table(ws: Worksheet, headers: list[str], rows: Iterable[list[Any]], widths: 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
-
-
-def _cell_value(value: Any) -> Any:
-    """A stored answer as a typed cell value: numbers as numbers, dates as dates."""
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return date.fromisoformat(value)
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
 
 
 def summary_sheet(ws: Worksheet, data: SessionData) -> None:
@@ -146,7 +139,7 @@ def answers_sheet(ws: Worksheet, data: SessionData) -> None:
     headers = [header(h, lang) for h in ("participant", "role", "section", "question_id", "question",
                                          "value", "value_label", "comment", "changed")]
     rows = ([a.participant, text(ROLE_NAMES, a.role_group, lang), a.section, a.question_id, a.question,
-             _cell_value(a.value), a.value_label, a.comment, a.changed] for a in data.answers)
+             a.cell, a.value_label, a.comment, a.changed] for a in data.answers)
     table(ws, headers, rows, [20, 16, 22, 24, 46, 12, 30, 50, 18], wrap_columns=(5, 8),
           formats={9: "yyyy-mm-dd hh:mm"})
 
@@ -182,7 +175,7 @@ def answers_by_question_sheet(ws: Worksheet, other: SessionData, lang: str) -> N
     put(ws, 1, 1, f"{other.session.title} ({other.bank.id} {other.bank.version})").font = HEADER_FONT
     headers = [header(h, lang) for h in ("section", "question_id", "question", "participant", "value",
                                          "value_label", "comment")]
-    rows = ([a.section, a.question_id, a.question, a.participant, _cell_value(a.value), a.value_label,
+    rows = ([a.section, a.question_id, a.question, a.participant, a.cell, a.value_label,
              a.comment] for a in other.answers)
     table(ws, headers, rows, [22, 24, 50, 20, 16, 40, 40], start_row=2, wrap_columns=(3, 6, 7))
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
 from assessment.banks import Bank
+from assessment.question_types import clean_text
 from assessment.sessions import UserError
 from exports.labels import HEADERS, PRIORITY_NAMES, STATUS_NAMES, key_for
 
@@ -33,52 +34,69 @@ def _check_container(content: bytes) -> None:
 
 
 def read_proposals(content: bytes, bank: Bank) -> list[dict]:
-    """The proposals in a workbook's Proposals sheet as plain dicts; a UserError says what is wrong."""
+    """The proposals in a workbook's Proposals sheet as plain dicts; a UserError says what is wrong.
+    openpyxl parses the sheets with defusedxml (installed beside it), so entity tricks are refused;
+    a damaged sheet fails only while its rows are read, so that is inside the error handling too."""
     _check_container(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise UserError(_l("The workbook could not be read: it may be damaged.")) from error
     try:
-        titles = {HEADERS["proposals"][0].lower(), HEADERS["proposals"][1].lower()}
-        sheet = next((ws for ws in workbook.worksheets if ws.title.lower() in titles), None)
-        if sheet is None:
-            raise UserError(_l("The workbook has no sheet named Forbedringsforslag or Proposals."))
-        rows = sheet.iter_rows(values_only=True)
-        header_row = next(rows, None) or ()
-        columns = {}
-        for index, title in enumerate(header_row):
-            key = key_for({k: HEADERS[k] for k in COLUMNS}, str(title or ""))
-            if key:
-                columns[key] = index
-        if any(key not in columns for key in REQUIRED):
-            raise UserError(_l("The Proposals sheet has no Proposal column in its first row."))
-        proposals = []
-        for number, row in enumerate(rows, start=2):
-            if number > MAX_ROWS + 1:
-                raise UserError(_l("The sheet has more than %(num)d rows.", num=MAX_ROWS))
-            def cell(key):
-                index = columns.get(key)
-                return row[index] if index is not None and index < len(row) else None
-            proposal_text = str(cell("proposal") or "").strip()
-            if not proposal_text:
-                continue
-            question_id = str(cell("question_id") or "").strip() or None
-            if question_id and bank.question(question_id) is None:
-                question_id = None
-            deadline = cell("deadline")
-            if isinstance(deadline, datetime):
-                deadline = deadline.date()
-            elif not isinstance(deadline, date):
-                deadline = None
-            year = cell("year")
-            proposals.append({
-                "question_id": question_id, "text": proposal_text[:5000],
-                "owner": str(cell("owner") or "").strip()[:200], "deadline": deadline,
-                "priority": key_for(PRIORITY_NAMES, str(cell("priority") or "")) or "medium",
-                "status": key_for(STATUS_NAMES, str(cell("status") or "")) or "new",
-                "year": int(year) if isinstance(year, (int, float)) and 1 <= year <= 6 else None,
-            })
-        return proposals
+        return _proposal_rows(workbook, bank)
+    except UserError:
+        raise
+    except Exception as error:
+        raise UserError(_l("The workbook could not be read: it may be damaged.")) from error
     finally:
         workbook.close()
+
+
+def _proposal_rows(workbook, bank: Bank) -> list[dict]:
+    titles = {HEADERS["proposals"][0].lower(), HEADERS["proposals"][1].lower()}
+    sheet = next((ws for ws in workbook.worksheets if ws.title.lower() in titles), None)
+    if sheet is None:
+        raise UserError(_l("The workbook has no sheet named Forbedringsforslag or Proposals."))
+    rows = sheet.iter_rows(values_only=True)
+    header_row = next(rows, None) or ()
+    columns = {}
+    for index, title in enumerate(header_row):
+        key = key_for({k: HEADERS[k] for k in COLUMNS}, str(title or ""))
+        if key:
+            columns[key] = index
+    if any(key not in columns for key in REQUIRED):
+        raise UserError(_l("The Proposals sheet has no Proposal column in its first row."))
+    proposals = []
+    for number, row in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            raise UserError(_l("The sheet has more than %(num)d rows.", num=MAX_ROWS))
+
+        def cell(key):
+            index = columns.get(key)
+            return row[index] if index is not None and index < len(row) else None
+
+        proposal_text = _text(cell("proposal"))
+        if not proposal_text:
+            continue
+        question_id = _text(cell("question_id")) or None
+        if question_id and bank.question(question_id) is None:
+            question_id = None
+        deadline = cell("deadline")
+        if isinstance(deadline, datetime):
+            deadline = deadline.date()
+        elif not isinstance(deadline, date):
+            deadline = None
+        year = cell("year")
+        proposals.append({
+            "question_id": question_id, "text": proposal_text[:5000],
+            "owner": _text(cell("owner"))[:200], "deadline": deadline,
+            "priority": key_for(PRIORITY_NAMES, _text(cell("priority"))) or "medium",
+            "status": key_for(STATUS_NAMES, _text(cell("status"))) or "new",
+            "year": int(year) if isinstance(year, (int, float)) and 1 <= year <= 6 else None,
+        })
+    return proposals
+
+
+def _text(value) -> str:
+    """A cell as clean text (no control characters; a number as it reads)."""
+    return clean_text(str(value if value is not None else "")).strip()

@@ -4,19 +4,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
 
+from exports.cells import csv_cell
 from exports.data import SessionData
 
 ANSWER_COLUMNS = ["participant", "role_group", "section", "question_id", "question", "value",
                   "value_label", "comment", "changed"]
-
-
-def _csv_text(value: Any) -> Any:
-    """Text that a spreadsheet might read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
 
 
 def answers_csv(data: SessionData) -> str:
@@ -24,10 +17,9 @@ def answers_csv(data: SessionData) -> str:
     writer = csv.writer(buffer)
     writer.writerow(ANSWER_COLUMNS)
     for a in data.answers:
-        value = json.dumps(a.value, ensure_ascii=False) if isinstance(a.value, (list, dict)) else a.value
-        writer.writerow([_csv_text(v) for v in (a.participant, a.role_group, a.section, a.question_id,
-                                                a.question, value, a.value_label, a.comment,
-                                                a.changed.isoformat())])
+        writer.writerow([csv_cell(v) for v in (a.participant, a.role_group, a.section, a.question_id,
+                                               a.question, a.cell, a.value_label, a.comment,
+                                               a.changed.isoformat())])
     return buffer.getvalue()
 
 
@@ -65,4 +57,4 @@ def session_json(data: SessionData) -> str:
             for a in data.answers
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)

@@ -1,7 +1,14 @@
-"""The base of every form: CSRF from Flask-WTF, WTForms' own messages in the interface language."""
+"""The base of every form: CSRF from Flask-WTF, WTForms' own messages in the interface language, and
+typed text cleaned of control characters before any form reads it."""
 from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
 
 from assessment.locale import current_language
+from assessment.question_types import clean_text
+
+
+def _clean(value):
+    return clean_text(value) if isinstance(value, str) else value
 
 
 class Form(FlaskForm):
@@ -10,6 +17,15 @@ class Form(FlaskForm):
         @property
         def locales(self):
             return [current_language()]
+
+        def bind_field(self, form, unbound_field, options):
+            """Text fields (not passwords) get clean_text as their first filter: a pasted soft line
+            break or control character never reaches the database, an export or a page."""
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                filters = [_clean, *unbound_field.kwargs.get("filters", ())]
+                return unbound_field.bind(form=form, **{**options, "filters": filters})
+            return unbound_field.bind(form=form, **options)
 
 
 def error_text(form: FlaskForm) -> str:

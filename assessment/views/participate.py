@@ -96,7 +96,7 @@ def _target_step(action: str, number: int, count: int) -> int | None:
         return max(number - 1, 1)
     if action == "review":
         return None
-    if action.startswith("goto-") and action[5:].isdigit():
+    if action.startswith("goto-") and action[5:].isascii() and action[5:].isdigit() and len(action) <= 9:
         return min(max(int(action[5:]), 1), count)
     return number
 
