@@ -71,12 +71,18 @@ def test_facilitator_endpoints_never_fail_on_random_input(app, mini, generous_li
             f"/sessions/{session}/state", f"/sessions/{session}/sections", f"/sessions/{session}/reveal",
             f"/sessions/{session}/invite", f"/sessions/{session}/indicators/{question}",
             f"/sessions/{session}/proposals", f"/sessions/{session}/proposals/{proposal}",
-            f"/sessions/{session}/follow-up", "/login"]
+            f"/sessions/{session}/follow-up", f"/sessions/{session}/import-proposals",
+            f"/sessions/{session}/participants/{proposal}/delete", f"/sessions/{session}/anonymise",
+            f"/sessions/{session}/delete", "/login"]
     for url in urls:
         status = post_fuzz(client, url, pairs, csrf)
         assert status < 500, (url, status)
     for url in (f"/sessions/{session}", f"/sessions/{session}/dashboard",
-                f"/sessions/{session}/discussion", f"/sessions/{session}/live?version={question}"):
+                f"/sessions/{session}/discussion", f"/sessions/{session}/live?version={question}",
+                f"/sessions/{session}/answers", f"/sessions/{session}/exports",
+                f"/sessions/{session}/export.xlsx", f"/sessions/{session}/export.json",
+                f"/sessions/{session}/answers.csv", f"/sessions/{session}/report",
+                f"/sessions/{session}/report.md"):
         assert client.get(url).status_code < 500, url
 
 
