@@ -7,18 +7,15 @@ from typing import Any
 
 import yaml
 
+from assessment.question_types import QUESTION_TYPES
+
 KINDS = ("annual_review", "closure_review", "fact_sheet")
-QUESTION_TYPES = (
-    "scale", "single_choice", "multi_choice", "text", "long_text", "number", "yes_no", "date",
-)
 LANGUAGES = ("nb", "en")
 PROGRAMME_YEARS = range(1, 7)
 MAX_SCALE_LEVELS = 11
-CANNOT_ASSESS = "na"
 
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ITEM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
 def same_value(answer: Any, value: Any) -> bool:
@@ -58,17 +55,6 @@ TOP_KEYS = {"id", "version", "kind", "title", "intro", "scales", "scoring", "sec
 SECTION_KEYS = {"id", "title", "intro", "questions"}
 SCALE_KEYS = {"min", "max", "labels", "cannot_assess"}
 QUESTION_KEYS = {"id", "type", "label", "help", "required", "show_if", "group"}
-TYPE_KEYS = {
-    "scale": {"scale", "comment"},
-    "single_choice": {"options"},
-    "multi_choice": {"options"},
-    "text": {"max_length"},
-    "long_text": {"max_length"},
-    "number": {"min", "max", "decimals", "unit"},
-    "yes_no": set(),
-    "date": set(),
-}
-COMMENT_MODES = ("none", "optional", "required")
 
 
 class _Validator:
@@ -319,9 +305,10 @@ class _Validator:
         if not self.mapping(q, place):
             return
         qtype = q.get("type")
-        extra = TYPE_KEYS.get(qtype, set()) if isinstance(qtype, str) else set()
+        kind = QUESTION_TYPES.get(qtype) if isinstance(qtype, str) else None
+        extra = set(kind.keys) if kind else set()
         for key in sorted(set(q) - QUESTION_KEYS - extra):
-            owners = [t for t, keys in TYPE_KEYS.items() if key in keys]
+            owners = [name for name, other in QUESTION_TYPES.items() if key in other.keys]
             if owners and qtype in QUESTION_TYPES:
                 self.error(_join(place, key), f"'{key}' is not used by {qtype} questions, only by "
                                               f"{', '.join(owners)}")
@@ -340,66 +327,18 @@ class _Validator:
         self.optional_text(q, "help", place)
         self.boolean(q, "required", place)
         if "group" in q:
-            if qtype != "scale":
-                self.error(f"{place}.group", "only scale questions can be indicators with a group")
+            indicator_types = [name for name, other in QUESTION_TYPES.items() if other.can_be_indicator]
+            if kind is not None and not kind.can_be_indicator:
+                self.error(f"{place}.group", f"only {', '.join(indicator_types)} questions can be "
+                                             "indicators with a group")
             elif q["group"] not in groups:
                 self.error(f"{place}.group", f"group '{q['group']}' is not declared in scoring.groups")
-        if qtype == "scale":
-            self.validate_question_scale(q, place, scales)
-        elif qtype in ("single_choice", "multi_choice"):
-            self.validate_options(q.get("options"), f"{place}.options")
-        elif qtype in ("text", "long_text") and "max_length" in q:
-            if self.number(q["max_length"], f"{place}.max_length", integer=True) and q["max_length"] < 1:
-                self.error(f"{place}.max_length", "must be at least 1")
-        elif qtype == "number":
-            self.validate_number(q, place)
+        if kind is not None:
+            kind.check_keys(q, place, self)
         if "show_if" in q:
             self.validate_condition(q["show_if"], f"{place}.show_if", earlier)
         if isinstance(qid, str) and qid not in earlier:
             earlier[qid] = q
-
-    def validate_question_scale(self, q: dict, place: str, scales: set[str]) -> None:
-        if "scale" not in q:
-            self.error(place, "missing required key 'scale'")
-        elif isinstance(q["scale"], str):
-            if q["scale"] not in scales:
-                self.error(f"{place}.scale", f"no scale named '{q['scale']}' in scales")
-        else:
-            self.validate_scale(q["scale"], f"{place}.scale")
-        if "comment" in q and q["comment"] not in COMMENT_MODES:
-            self.error(f"{place}.comment", f"must be one of {', '.join(COMMENT_MODES)}")
-
-    def validate_options(self, options: Any, place: str) -> None:
-        if not isinstance(options, list) or len(options) < 2:
-            self.error(place, "must be a list of at least two options")
-            return
-        values: set[str] = set()
-        for k, option in enumerate(options):
-            oplace = f"{place}[{k}]"
-            if not self.mapping(option, oplace):
-                continue
-            self.keys(option, oplace, {"value", "label"}, {"value", "label"})
-            value = option.get("value")
-            if "value" in option:
-                if not (isinstance(value, str) and OPTION_VALUE.match(value)):
-                    self.error(f"{oplace}.value", "must be a quoted text of a-z, 0-9 and _")
-                elif value in values:
-                    self.error(f"{oplace}.value", f"duplicate option value '{value}'")
-                values.add(str(value))
-            if "label" in option:
-                self.text(option["label"], f"{oplace}.label")
-
-    def validate_number(self, q: dict, place: str) -> None:
-        for key in ("min", "max"):
-            if key in q:
-                self.number(q[key], f"{place}.{key}")
-        if "decimals" in q and self.number(q["decimals"], f"{place}.decimals", integer=True):
-            if not 0 <= q["decimals"] <= 6:
-                self.error(f"{place}.decimals", "must be between 0 and 6")
-        lo, hi = q.get("min"), q.get("max")
-        if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo >= hi:
-            self.error(f"{place}.max", f"must be greater than min ({lo})")
-        self.optional_text(q, "unit", place)
 
     def validate_condition(self, condition: Any, place: str, earlier: dict[str, dict]) -> None:
         if not self.mapping(condition, place):
@@ -420,29 +359,14 @@ class _Validator:
         if not isinstance(values, list) or not values:
             self.error(f"{place}.in", "must be a non-empty list of values")
             return
-        possible = _possible_values(target, self.named_scales)
+        target_kind = QUESTION_TYPES.get(target.get("type")) if isinstance(target.get("type"), str) else None
+        possible = target_kind.possible_values(target, self.named_scales) if target_kind else None
         if possible is None:
             return
         for value in values:
             if not any(same_value(value, p) for p in possible):
                 key = "in" if "in" in condition else "equals"
                 self.error(f"{place}.{key}", f"'{target_id}' can never have the value {value!r}")
-
-
-def _possible_values(question: dict, named_scales: dict[str, Any]) -> list[Any] | None:
-    """The values a question can take, or None when they are open (text, numbers, dates)."""
-    qtype = question.get("type")
-    if qtype == "yes_no":
-        return [True, False]
-    if qtype in ("single_choice", "multi_choice"):
-        return [o.get("value") for o in question.get("options") or [] if isinstance(o, dict)]
-    scale = question.get("scale")
-    if qtype == "scale" and isinstance(scale, str):
-        scale = named_scales.get(scale)
-    if qtype == "scale" and isinstance(scale, dict):
-        if isinstance(scale.get("min"), int) and isinstance(scale.get("max"), int):
-            return list(range(scale["min"], scale["max"] + 1)) + [CANNOT_ASSESS]
-    return None
 
 
 def _join(place: str, key: str) -> str:

@@ -16,9 +16,8 @@ from typing import Any, Callable
 import yaml
 from flask import current_app, has_app_context
 
-from assessment.bank_validator import (  # noqa: F401 (re-exported)
-    CANNOT_ASSESS, KINDS, QUESTION_TYPES, BankError, Problem, same_value, validate_bank_data,
-)
+from assessment.bank_validator import BankError, Problem, same_value, validate_bank_data
+from assessment.question_types import QUESTION_TYPES
 
 BANKS_DIR = Path(__file__).resolve().parent.parent / "question_banks"
 
@@ -265,13 +264,28 @@ def _scale(value: dict[str, Any]) -> Scale:
     )
 
 
+@dataclass(frozen=True)
+class _Parts:
+    """What a question type's build() needs to make a bank's scales, texts and options."""
+
+    named_scales: dict[str, Scale]
+
+    def scale(self, value: str | dict[str, Any]) -> Scale:
+        return self.named_scales[value] if isinstance(value, str) else _scale(value)
+
+    text = staticmethod(_text)
+
+    @staticmethod
+    def options(values: list[dict[str, Any]]) -> tuple[Option, ...]:
+        return tuple(Option(o["value"], _text(o["label"])) for o in values)
+
+
 def build_bank(data: dict[str, Any]) -> Bank:
-    named_scales = {name: _scale(s) for name, s in (data.get("scales") or {}).items()}
+    parts = _Parts({name: _scale(s) for name, s in (data.get("scales") or {}).items()})
     sections = []
     for sec in data["sections"]:
         questions = []
         for q in sec["questions"]:
-            scale = q.get("scale")
             condition = q.get("show_if")
             questions.append(Question(
                 id=q["id"],
@@ -285,15 +299,7 @@ def build_bank(data: dict[str, Any]) -> Bank:
                     values=tuple(condition["in"]) if "in" in condition else (condition["equals"],),
                 ) if condition else None,
                 group=q.get("group"),
-                scale=(named_scales[scale] if isinstance(scale, str) else _scale(scale))
-                if scale is not None else None,
-                comment=q.get("comment", "none"),
-                options=tuple(Option(o["value"], _text(o["label"])) for o in q.get("options", [])),
-                min=q.get("min"),
-                max=q.get("max"),
-                decimals=int(q.get("decimals", 0)),
-                unit=_text(q.get("unit")),
-                max_length=q.get("max_length"),
+                **QUESTION_TYPES[q["type"]].build(q, parts),
             ))
         sections.append(Section(sec["id"], _text(sec["title"]), _text(sec.get("intro")),
                                 tuple(questions)))

@@ -42,6 +42,10 @@ _LEVEL = re.compile(r"-?[0-9]{1,2}")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 
 
+COMMENT_MODES = ("none", "optional", "required")  # a scale's justification
+OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+
 class InvalidValue(ValueError):
     """A value a question does not accept; `message` is an English message id with `params`."""
 
@@ -67,8 +71,22 @@ class QuestionType:
     override what differs from plain text-like values."""
 
     name = ""
-    keys: frozenset[str] = frozenset()
-    macro = "text_input"
+    keys: frozenset[str] = frozenset()   # the bank keys of this type beyond the common ones
+    macro = "text_input"                 # the macro in templates/macros.html that renders it
+    can_be_indicator = False             # may have a `group` and be scored
+
+    # -- in a bank file
+
+    def check_keys(self, question: dict, place: str, check) -> None:
+        """Report problems with this type's own keys through `check` (the bank validator)."""
+
+    def build(self, question: dict, parts) -> dict[str, Any]:
+        """This type's attributes of a validated question; `parts` builds scales, texts, options."""
+        return {}
+
+    def possible_values(self, question: dict, named_scales: dict) -> list | None:
+        """The values an answer can take, for checking conditions; None when open-ended."""
+        return None
 
     # -- what a participant may send
 
@@ -124,6 +142,29 @@ class ScaleType(QuestionType):
     name = "scale"
     keys = frozenset({"scale", "comment"})
     macro = "scale_input"
+    can_be_indicator = True
+
+    def check_keys(self, question, place, check):
+        scale = question.get("scale")
+        if scale is None:
+            check.error(place, "missing required key 'scale'")
+        elif isinstance(scale, str):
+            if scale not in check.named_scales:
+                check.error(f"{place}.scale", f"no scale named '{scale}' in scales")
+        else:
+            check.validate_scale(scale, f"{place}.scale")
+        if "comment" in question and question["comment"] not in COMMENT_MODES:
+            check.error(f"{place}.comment", f"must be one of {', '.join(COMMENT_MODES)}")
+
+    def build(self, question, parts):
+        return {"scale": parts.scale(question["scale"]), "comment": question.get("comment", "none")}
+
+    def possible_values(self, question, named_scales):
+        scale = question.get("scale")
+        scale = named_scales.get(scale) if isinstance(scale, str) else scale
+        if isinstance(scale, dict) and isinstance(scale.get("min"), int) and isinstance(scale.get("max"), int):
+            return list(range(scale["min"], scale["max"] + 1)) + [CANNOT_ASSESS]
+        return None
 
     def parse(self, question, raw):
         text = _single(raw)
@@ -161,6 +202,15 @@ class SingleChoiceType(QuestionType):
     keys = frozenset({"options"})
     macro = "choice_input"
 
+    def check_keys(self, question, place, check):
+        check_options(question.get("options"), f"{place}.options", check)
+
+    def build(self, question, parts):
+        return {"options": parts.options(question["options"])}
+
+    def possible_values(self, question, named_scales):
+        return [o.get("value") for o in question.get("options") or [] if isinstance(o, dict)]
+
     def parse(self, question, raw):
         text = _single(raw)
         if not text:
@@ -183,6 +233,15 @@ class MultiChoiceType(QuestionType):
     name = "multi_choice"
     keys = frozenset({"options"})
     macro = "choice_input"
+
+    def check_keys(self, question, place, check):
+        check_options(question.get("options"), f"{place}.options", check)
+
+    def build(self, question, parts):
+        return {"options": parts.options(question["options"])}
+
+    def possible_values(self, question, named_scales):
+        return [o.get("value") for o in question.get("options") or [] if isinstance(o, dict)]
 
     def parse(self, question, raw):
         chosen = {item.strip() for item in raw if isinstance(item, str) and item.strip()}
@@ -221,6 +280,15 @@ class TextType(QuestionType):
     name = "text"
     keys = frozenset({"max_length"})
     macro = "text_input"
+
+    def check_keys(self, question, place, check):
+        if "max_length" in question and check.number(question["max_length"], f"{place}.max_length",
+                                                      integer=True):
+            if not 1 <= question["max_length"] <= TEXT_MAX_LENGTH["long_text"]:
+                check.error(f"{place}.max_length", f"must be from 1 to {TEXT_MAX_LENGTH['long_text']}")
+
+    def build(self, question, parts):
+        return {"max_length": question.get("max_length")}
 
     def max_length(self, question) -> int:
         return question.max_length or TEXT_MAX_LENGTH[self.name]
@@ -264,6 +332,23 @@ class NumberType(QuestionType):
     name = "number"
     keys = frozenset({"min", "max", "decimals", "unit"})
     macro = "number_input"
+
+    def check_keys(self, question, place, check):
+        for key in ("min", "max"):
+            if key in question and check.number(question[key], f"{place}.{key}"):
+                if abs(question[key]) > NUMBER_LIMIT:
+                    check.error(f"{place}.{key}", f"must be within ±{NUMBER_LIMIT}")
+        if "decimals" in question and check.number(question["decimals"], f"{place}.decimals", integer=True):
+            if not 0 <= question["decimals"] <= MAX_DECIMALS:
+                check.error(f"{place}.decimals", f"must be between 0 and {MAX_DECIMALS}")
+        low, high = question.get("min"), question.get("max")
+        if _is_number(low) and _is_number(high) and low >= high:
+            check.error(f"{place}.max", f"must be greater than min ({low})")
+        check.optional_text(question, "unit", place)
+
+    def build(self, question, parts):
+        return {"min": question.get("min"), "max": question.get("max"),
+                "decimals": int(question.get("decimals", 0)), "unit": parts.text(question.get("unit"))}
 
     def parse(self, question, raw):
         text = _SPACES.sub("", _single(raw)).replace(",", ".")
@@ -313,6 +398,10 @@ class NumberType(QuestionType):
         return value if question.decimals == 0 else float(value)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _plain(number: float | int) -> str:
     """A number without exponent or trailing zeros: 12.5, 1000000."""
     if isinstance(number, float) and number.is_integer():
@@ -324,6 +413,9 @@ class YesNoType(QuestionType):
     name = "yes_no"
     macro = "choice_input"
     _VALUES = {"yes": True, "no": False}
+
+    def possible_values(self, question, named_scales):
+        return [True, False]
 
     def parse(self, question, raw):
         text = _single(raw)
@@ -387,6 +479,28 @@ def _as_date(value: Any) -> date | None:
     except ValueError:
         return None
     return day if FIRST_DATE <= day <= LAST_DATE else None
+
+
+def check_options(options: Any, place: str, check) -> None:
+    """A choice question's options: at least two, each a distinct value with a label."""
+    if not isinstance(options, list) or len(options) < 2:
+        check.error(place, "must be a list of at least two options")
+        return
+    values: set[str] = set()
+    for k, option in enumerate(options):
+        oplace = f"{place}[{k}]"
+        if not check.mapping(option, oplace):
+            continue
+        check.keys(option, oplace, {"value", "label"}, {"value", "label"})
+        value = option.get("value")
+        if "value" in option:
+            if not (isinstance(value, str) and OPTION_VALUE.match(value)):
+                check.error(f"{oplace}.value", "must be a quoted text of a-z, 0-9 and _")
+            elif value in values:
+                check.error(f"{oplace}.value", f"duplicate option value '{value}'")
+            values.add(str(value))
+        if "label" in option:
+            check.text(option["label"], f"{oplace}.label")
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-CANNOT_ASSESS = "na"
+from assessment.question_types import CANNOT_ASSESS
+
 DEFAULT_RULES = {"range": 3, "stdev": 1.2}
 
 
@@ -109,10 +110,6 @@ def divergence_reasons(stats: IndicatorStats, rules: DivergenceRules, levels: Se
     return reasons
 
 
-def is_divergent(stats: IndicatorStats, rules: DivergenceRules, levels: Sequence[int]) -> bool:
-    return bool(divergence_reasons(stats, rules, levels))
-
-
 def disagreement_key(stats: IndicatorStats) -> tuple:
     """Sort key putting the most disagreement first: spread of scores, then range, then n."""
     return (-(stats.stdev or 0), -(stats.spread or 0), -stats.n)
@@ -154,11 +151,3 @@ def weighted_total(values: Mapping[str, Any], groups: Mapping[str, str],
             return None
         total += weight * mean
     return total
-
-
-def role_split(answers: Iterable[tuple[str, Any]]) -> dict[str, list[Any]]:
-    """Scores by leadership and observers (every role other than leadership observes)."""
-    split: dict[str, list[Any]] = {"leadership": [], "observers": []}
-    for role_group, score in answers:
-        split["leadership" if role_group == "leadership" else "observers"].append(score)
-    return split

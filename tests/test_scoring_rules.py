@@ -6,9 +6,8 @@ import statistics
 
 import pytest
 
-from assessment.scoring import (DivergenceRules, discussion_order, divergence_reasons,
-                                group_means, indicator_stats, is_divergent, role_split,
-                                weighted_total)
+from assessment.scoring import (DivergenceRules, discussion_order, divergence_reasons, group_means,
+                                indicator_stats, weighted_total)
 
 LEVELS = [1, 2, 3, 4, 5, 6]
 
@@ -59,11 +58,11 @@ def test_range_and_stdev_rules_flag_divergence():
 def test_split_votes_are_flagged():
     rules = DivergenceRules(split=0.25)
     assert divergence_reasons(indicator_stats([1, 1, 6, 6], LEVELS), rules, LEVELS) == ["split"]
-    assert not is_divergent(indicator_stats([1, 4, 4, 4, 4, 4], LEVELS), rules, LEVELS)
+    assert not divergence_reasons(indicator_stats([1, 4, 4, 4, 4, 4], LEVELS), rules, LEVELS)
 
 
 def test_a_single_score_is_never_divergent():
-    assert not is_divergent(indicator_stats([1], LEVELS), DivergenceRules(range=0.5, stdev=0.1), LEVELS)
+    assert not divergence_reasons(indicator_stats([1], LEVELS), DivergenceRules(range=0.5, stdev=0.1), LEVELS)
 
 
 def test_rules_default_when_the_bank_has_none():
@@ -99,7 +98,3 @@ def test_missing_group_gives_no_total():
     assert weighted_total({"p1": 5}, groups, {"process": 0.7, "effect": 0.3}) is None
     assert weighted_total({"p1": 5}, groups, {"process": 1.0, "effect": 0.0}) == 5.0
 
-
-def test_role_split_puts_every_observer_group_together():
-    split = role_split([("leadership", 4), ("observer_county", 2), ("observer_municipality", 3)])
-    assert split == {"leadership": [4], "observers": [2, 3]}
