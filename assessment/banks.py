@@ -150,16 +150,6 @@ class Bank:
     def question(self, question_id: str) -> Question | None:
         return self._questions_by_id.get(question_id)
 
-    @cached_property
-    def condition_sources(self) -> tuple[str, ...]:
-        """Ids of the questions whose answers decide whether some other question is shown."""
-        return tuple(dict.fromkeys(q.show_if.question for q in self.questions if q.show_if))
-
-    @cached_property
-    def visibility_memo(self) -> dict[tuple, tuple[Question, ...]]:
-        """Shown questions by the answers to condition_sources (see sessions.visible_questions)."""
-        return {}
-
 
 # ---------------------------------------------------------------- loading
 

@@ -11,7 +11,8 @@ from assessment.extensions import db
 from assessment.facilitators import create_facilitator, find_facilitator, grant_access
 from assessment.models import Answer, Facilitator, Participant, Programme, ReviewSession, utcnow
 from assessment.results import consensus_by_question
-from assessment.sessions import create_programme, create_session, visible_questions
+from assessment.rules import visible_questions
+from assessment.sessions import create_programme, create_session
 from assessment.workshop import (add_proposal, carried_proposals, carry_over_proposals,
                                  save_consensus, session_proposals, set_proposal_status, set_state)
 

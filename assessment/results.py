@@ -12,7 +12,7 @@ from assessment.extensions import db
 from assessment.models import Answer, Consensus, Participant, ReviewSession
 from assessment.scoring import (DivergenceRules, IndicatorStats, discussion_order, divergence_reasons,
                                 indicator_stats, weighted_total)
-from assessment.sessions import effective_values, missing_required, visible_questions
+from assessment.rules import effective_values, missing_required, visible_questions
 
 
 @dataclass

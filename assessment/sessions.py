@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from assessment.banks import Bank, Question, Section
 from assessment.extensions import db
-from assessment.question_types import clean_text, question_type
+from assessment.question_types import clean_text
+from assessment.rules import missing_required
 from assessment.models import (ROLE_GROUPS, Answer, Participant, ParticipantRules, Programme, ReviewSession,
                                SessionRules, utcnow)
 
@@ -256,54 +257,6 @@ def step_saved_at(rows: dict[str, Row], section: Section) -> str:
     """When the answers on a step last changed (ISO, UTC), or "" if never; `rows` is answer_rows()."""
     times = [rows[q.id].updated_at for q in section.questions if q.id in rows]
     return max(times).isoformat() + "Z" if times else ""
-
-
-def visible_questions(bank: Bank, values: dict[str, Any]) -> tuple[Question, ...]:
-    """The questions a participant is shown, given their answers (conditions applied in order).
-
-    They depend only on the answers the conditions look at, so the result is kept on the bank for
-    each combination of those answers met (a handful in a workshop; the dashboard asks for every
-    participant on every poll). A bank never changes, so every worker process may keep its own."""
-    try:
-        key = tuple(_memo_key(values.get(question_id)) for question_id in bank.condition_sources)
-        shown = bank.visibility_memo.get(key)
-    except TypeError:  # an answer that cannot be a key (never from a form): work it out each time
-        key, shown = None, None
-    if shown is None:
-        shown = tuple(q for q in bank.questions
-                      if q.show_if is None or q.show_if.matches(values.get(q.show_if.question)))
-        if key is not None and len(bank.visibility_memo) < _VISIBILITY_MEMO_SIZE:
-            bank.visibility_memo[key] = shown
-    return shown
-
-
-_VISIBILITY_MEMO_SIZE = 4096
-
-
-def _memo_key(value: Any) -> Any:
-    """An answer as a key that tells 1, True and "1" apart (conditions compare them differently)."""
-    if isinstance(value, list):
-        return (list, tuple(_memo_key(item) for item in value))
-    return (type(value), value)
-
-
-def effective_values(bank: Bank, values: dict[str, Any]) -> dict[str, Any]:
-    """Only the answers that count: a hidden question's stale answer does not."""
-    return {q.id: values[q.id] for q in visible_questions(bank, values) if q.id in values}
-
-
-def missing_required(bank: Bank, answers: dict[str, tuple[Any, str]],
-                     shown: list[Question] | None = None) -> list[Question]:
-    """Required questions, shown to this participant, that still lack an answer or justification.
-    `shown` is visible_questions() of these answers, when the caller has it already."""
-    if shown is None:
-        shown = visible_questions(bank, {qid: value for qid, (value, _c) in answers.items()})
-    missing = []
-    for question in shown:
-        value, comment = answers.get(question.id, (None, ""))
-        if question_type(question).is_missing(question, value, comment):
-            missing.append(question)
-    return missing
 
 
 def submit(participant: Participant | ParticipantRecord) -> None:

@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import TextAreaField
 from wtforms.validators import Length, StopValidation
 
+from assessment import rules
 from assessment.banks import Question, Section
 from assessment.question_types import COMMENT_MAX_LENGTH, clean_text, question_type
 from forms.fields import make_field, stored_value
@@ -35,8 +36,8 @@ class StepForm(Form):
         return self.known_values.get(question_id)
 
     def is_shown(self, question: Question) -> bool:
-        condition = question.show_if
-        return condition is None or condition.matches(self.current_value(condition.question))
+        source = question.show_if.question if question.show_if else None
+        return rules.is_shown(question, {source: self.current_value(source)} if source else {})
 
     def answer_fields(self):
         """(question, field, comment field or None) for each question of the step."""
@@ -74,13 +75,11 @@ class StepForm(Form):
 
 
 class Shown:
-    """Validator: a hidden question is never required and its value is ignored; a shown and
-    required question must be answered."""
+    """Validator: a hidden question is never required and its value is ignored; a shown question
+    left empty is refused when the rules say it needs an answer (assessment.rules)."""
 
-    def __init__(self, question: Question, required: bool, message=None):
+    def __init__(self, question: Question):
         self.question = question
-        self.required = required
-        self.message = message or _l("Please answer this question.")
 
     def __call__(self, form: StepForm, field):
         field.missing = False
@@ -89,25 +88,24 @@ class Shown:
             raise StopValidation()
         if _is_empty(field):
             field.errors[:] = []
-            if self.required:
+            if rules.answer_missing(self.question, None):
                 field.missing = True
-                raise StopValidation(self.message)
+                raise StopValidation(_l("Please answer this question."))
             raise StopValidation()
 
 
-class JustifiedIfScored:
-    """Validator for a scale's comment: required when a score (not "cannot assess") is given."""
+class Justified:
+    """Validator for a justification: refused empty when the rules say the answer needs one."""
 
     def __init__(self, question: Question):
         self.question = question
 
     def __call__(self, form: StepForm, field):
         field.missing = False
-        value = stored_value(self.question, form[self.question.id])
-        if (not form.is_shown(self.question) or value is None
-                or not question_type(self.question).needs_justification(self.question, value)):
+        if not form.is_shown(self.question):
             raise StopValidation()
-        if not (field.data or "").strip():
+        value = stored_value(self.question, form[self.question.id])
+        if rules.justification_missing(self.question, value, field.data):
             field.missing = True
             raise StopValidation(_l("Please give a short justification for your score."))
 
@@ -129,14 +127,12 @@ def step_form_class(section: Section, lang: str) -> type[StepForm]:
         return cached[1]
     attrs: dict[str, Any] = {}
     for question in section.questions:
-        field = make_field(question, lang, [Shown(question, question.required)])
+        field = make_field(question, lang, [Shown(question)])
         field.kwargs["description"] = question.help.get(lang) if question.help else ""
         attrs[question.id] = field
         if question.comment != "none":  # a justification box (scale questions)
-            validators = [Length(max=COMMENT_MAX_LENGTH)]
-            if question.comment == "required":
-                validators.insert(0, JustifiedIfScored(question))
-            attrs[question.id + COMMENT_SUFFIX] = TextAreaField(_l("Justification"), validators=validators)
+            attrs[question.id + COMMENT_SUFFIX] = TextAreaField(
+                _l("Justification"), validators=[Justified(question), Length(max=COMMENT_MAX_LENGTH)])
     form_class = type("SectionStepForm", (StepForm,), attrs)
     if len(_form_classes) > 256:  # banks come and go only with new bank versions
         _form_classes.clear()

@@ -11,7 +11,8 @@ from werkzeug.datastructures import MultiDict
 from assessment.banks import Bank, Section, get_bank
 from assessment.demo import demo_value
 from assessment.models import ReviewSession
-from assessment.sessions import create_programme, create_session, visible_questions
+from assessment.rules import visible_questions
+from assessment.sessions import create_programme, create_session
 from assessment.question_types import question_type
 from forms.step import COMMENT_SUFFIX
 

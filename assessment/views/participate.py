@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from assessment import sessions
+from assessment import rules, sessions
 from assessment.extensions import failed_attempt_limit
 from assessment.locale import current_language
 from assessment.sessions import find_participant, find_session_by_code
@@ -151,9 +151,9 @@ def _review_context(participant) -> dict:
     lang = current_language()
     stored = sessions.stored_answers(participant)
     values = {qid: value for qid, (value, _c) in stored.items()}
-    visible = sessions.visible_questions(bank, values)
+    visible = rules.visible_questions(bank, values)
     shown = {q.id for q in visible}
-    missing = {q.id for q in sessions.missing_required(bank, stored, visible)}
+    missing = {q.id for q in rules.missing_required(bank, stored, visible)}
     steps = []
     for index, section in enumerate(bank.sections, start=1):
         rows = []

@@ -1,0 +1,50 @@
+"""What a participant must answer: which questions are shown, given the answers so far, and which
+required answers and justifications are still missing. The step form's validators, submit, the
+review page and the facilitator's progress view all ask these functions."""
+from __future__ import annotations
+
+from typing import Any
+
+from assessment.banks import Bank, Question
+from assessment.question_types import question_type
+
+
+def is_shown(question: Question, values: dict[str, Any]) -> bool:
+    """Whether `question` is shown, given the answers (question id -> value) it may depend on."""
+    condition = question.show_if
+    return condition is None or condition.matches(values.get(condition.question))
+
+
+def answer_missing(question: Question, value: Any) -> bool:
+    """A shown question still needs an answer."""
+    return value is None and question.required
+
+
+def justification_missing(question: Question, value: Any, comment: str | None) -> bool:
+    """A shown, answered question still needs its justification."""
+    return (value is not None and question_type(question).needs_justification(question, value)
+            and not (comment or "").strip())
+
+
+def visible_questions(bank: Bank, values: dict[str, Any]) -> tuple[Question, ...]:
+    """The questions a participant is shown, given their answers."""
+    return tuple(q for q in bank.questions if is_shown(q, values))
+
+
+def effective_values(bank: Bank, values: dict[str, Any]) -> dict[str, Any]:
+    """Only the answers that count: a hidden question's stale answer does not."""
+    return {q.id: values[q.id] for q in visible_questions(bank, values) if q.id in values}
+
+
+def missing_required(bank: Bank, answers: dict[str, tuple[Any, str]],
+                     shown: list[Question] | None = None) -> list[Question]:
+    """Required questions, shown to this participant, that still lack an answer or justification.
+    `shown` is visible_questions() of these answers, when the caller has it already."""
+    if shown is None:
+        shown = visible_questions(bank, {qid: value for qid, (value, _c) in answers.items()})
+    missing = []
+    for question in shown:
+        value, comment = answers.get(question.id, (None, ""))
+        if answer_missing(question, value) or justification_missing(question, value, comment):
+            missing.append(question)
+    return missing
