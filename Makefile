@@ -9,12 +9,16 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup compile test test-postgres bench translations clean
+.PHONY: run setup compile test test-fast test-postgres bench translations clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: requirements-dev.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(BIN)/.installed
@@ -35,21 +39,25 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(BIN)/.installed compile node_modules/axe-core/axe.min.js
+test: $(BIN)/.installed-dev compile node_modules/axe-core/axe.min.js
 	bash scripts/install-system-packages.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Everything but the tests marked slow (servers, browsers, threads, benchmarks, the property test).
+test-fast: $(BIN)/.installed-dev compile
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(MAKE) test
 
-bench: setup
+bench: setup $(BIN)/.installed-dev
 	$(BIN)/python benchmarks/load.py --participants 100 --database sqlite
 	$(BIN)/python benchmarks/load.py --participants 100 --database postgres
 	$(BIN)/python benchmarks/export_benchmark.py
 
 translations: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		--ignore-dirs=".venv tests migrations" -o translations/messages.pot .
+		-k N_ --ignore-dirs=".venv tests migrations" -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 clean:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextvars
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
-from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 from sqlalchemy import text
 
 from app import create_app
@@ -37,16 +37,34 @@ def _postgres_uri() -> str:
     return url
 
 
+# Tests that start servers, browsers, threads or benchmarks: `make test-fast` leaves them out.
+SLOW_MODULES = {"test_resilience", "test_production_server", "test_load_benchmark_smoke",
+                "test_profile_step_smoke", "test_export_benchmark_smoke", "test_property_inputs"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
+def redis_is_running() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+needs_redis = pytest.mark.skipif(not redis_is_running(), reason="needs Redis on 127.0.0.1:6379")
+
+
 class IsolatedClient(FlaskClient):
-    """Each request runs in its own app context, as in production, even while the test holds one
-    (otherwise the request would share the test's `g` and database session)."""
+    """Each request runs in a fresh context (no context variables set), as in production, even
+    while the test holds an app context: it gets its own `g` and database session."""
 
     def open(self, *args, **kwargs):
-        def request():
-            _cv_app.set(None)
-            return FlaskClient.open(self, *args, **kwargs)
-
-        return contextvars.copy_context().run(request)
+        return contextvars.Context().run(FlaskClient.open, self, *args, **kwargs)
 
 
 @pytest.fixture(scope="session")

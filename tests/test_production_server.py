@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import httpx
 
+from tests.conftest import needs_redis
 from tests.servers import Gunicorn
 
 WARNING = "RATELIMIT_STORAGE_URI is memory://"
@@ -22,6 +23,7 @@ def test_several_workers_with_rate_limits_in_memory_warn_the_operator(app):
     assert WARNING in log and "2 times looser" in log, log[-2000:]
 
 
+@needs_redis
 def test_rate_limits_in_redis_need_no_warning(app):
     # A failed join code is counted in Redis, shared by both workers: the app answers, not errors.
     status, log = serve_once(app, 2, "redis://127.0.0.1:6379", "/join/NOSUCH")
