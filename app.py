@@ -1,15 +1,19 @@
 """Statusvurdering: the app factory and the entry point (`flask --app app run` or `python app.py`)."""
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, render_template, request
+from flask.logging import default_handler
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import InternalServerError, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assessment.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -41,6 +45,18 @@ def secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+# The names this machine answers to itself. Werkzeug 3.1 cannot match an IPv6 address in a Host
+# header ("[::1]:5000") against TRUSTED_HOSTS, so ::1 is not listed: use a name.
+LOCAL_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def trusted_hosts(public_url: str) -> list[str]:
+    """The Host headers served when TRUSTED_HOSTS is not set: PUBLIC_URL's host, and this machine's
+    names (for a health check or `make run`)."""
+    host = urlsplit(public_url).hostname if public_url else None
+    return [host, *LOCAL_HOSTS] if host and host not in LOCAL_HOSTS else list(LOCAL_HOSTS)
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -56,13 +72,21 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
         PUBLIC_URL=os.environ.get("PUBLIC_URL", "").rstrip("/"),
+        # The Host names served (comma-separated; by default PUBLIC_URL's and this machine's, below):
+        # no page is built on a forged Host header.
+        TRUSTED_HOSTS=[h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # If Redis is down, count in this process's memory (and log a warning) rather than fail.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_HEADERS_ENABLED=True,
         LOGIN_RATE_LIMIT="10 per minute",   # failed logins per address
         JOIN_RATE_LIMIT="20 per minute",    # wrong join codes or links per address
     )
     if config:
         app.config.from_mapping(config)
+    if app.config["TRUSTED_HOSTS"] is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PUBLIC_URL"])
     if "SQLALCHEMY_ENGINE_OPTIONS" not in (config or {}):
         # A database server can drop a pooled connection (a restart, an idle timeout): test it before
         # use. A SQLite file cannot, and the test would cost every request one more statement.
@@ -83,9 +107,12 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    # Flask-Limiter's warnings (its store unreachable) go where the app's own log goes.
+    logging.getLogger("flask-limiter").addHandler(default_handler)
 
     from assessment import access, models  # noqa: F401 (user loader; tables for migrations)
     from assessment.cli import register_cli
+    from assessment.links import public_url_for
     from assessment.markup import render_markdown
     from forms.question_html import render_question
     from assessment.views import auth, discussion, exports, facilitate, main, participate
@@ -108,6 +135,7 @@ def create_app(config: dict | None = None) -> Flask:
         priority_label=lambda key: label(PRIORITY_LABELS, key),
         has_exports=lambda: "exports" in app.blueprints,
         render_question=render_question,  # the step page's questions (macros.html, cached)
+        public_url_for=public_url_for,
     )
     register_error_handlers(app)
     app.before_request(refuse_nul_characters)
@@ -146,11 +174,15 @@ def commit_read_only_requests(response):
 
 
 def add_security_headers(response):
-    """No inline script, no framing, no sniffing; personal links never leak in a Referer."""
+    """No inline script, no framing, no sniffing; personal links never leak in a Referer. No page or
+    download is stored by a browser or proxy (a shared computer's back button, a cache): only the
+    static files may be."""
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -172,11 +204,21 @@ def register_error_handlers(app: Flask) -> None:
         message = _("Too many attempts from your address. Wait a minute and try again.")
         return render_template("error.html", message=message), 429
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        """A Host header not in TRUSTED_HOSTS: no link can be built for it, so plain text."""
+        message = _("This server does not answer to that address. Use the link or the address "
+                    "the facilitator gave you.")
+        return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
+
     messages = {
         400: _l("The request could not be understood. Go back and try again; what was already "
                 "saved is kept."),
+        403: _l("You do not have access to this page."),
         404: _l("Page not found."),
         405: _l("That is not allowed here."),
+        409: _l("That cannot be done now: something changed meanwhile. Go back, reload the page "
+                "and try again."),
         413: _l("The upload is too large."),
     }
 
@@ -187,6 +229,19 @@ def register_error_handlers(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, http_error)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(_error):
+        """A bug or an outage: our page, or the message in plain text if even the page fails (it
+        asks the database who is logged in)."""
+        message = _("Something went wrong on our side. What was already saved is kept; "
+                    "try again in a minute.")
+        try:
+            db.session.rollback()  # a failed statement would fail the page's own queries
+            return render_template("error.html", message=message), 500
+        except Exception:
+            app.logger.exception("The error page failed too")
+            return message, 500, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 app = create_app()

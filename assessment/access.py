@@ -14,8 +14,14 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_facilitator(user_id: str) -> Facilitator | None:
-    return db.session.get(Facilitator, int(user_id)) if user_id.isdigit() else None
+def load_facilitator(session_id: str) -> Facilitator | None:
+    """The facilitator of a session id from Facilitator.get_id(), if their session version is still
+    the same (not since logged out); None sends the browser to the login page."""
+    user_id, _colon, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    facilitator = db.session.get(Facilitator, int(user_id))
+    return facilitator if facilitator is not None and facilitator.session_version == int(version) else None
 
 
 def visible_programmes(facilitator: Facilitator) -> list[Programme]:

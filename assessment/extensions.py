@@ -33,12 +33,14 @@ limiter = Limiter(key_func=get_remote_address)
 _limited_views: set = set()
 
 
-def failed_attempt_limit(setting: str, methods: list[str] | None = None):
-    """A route decorator: a limit read from the app's config, counting only failed attempts (a wrong
-    code or password). Put it under the route decorator."""
+def failed_attempt_limit(setting: str, scope: str, failed_status: int = 404,
+                         methods: list[str] | None = None):
+    """A route decorator: a limit read from the app's config, shared by every view with the same
+    scope, counting only responses with `failed_status` (a wrong code, link or password; not a form
+    with a field missing). Put it under the route decorator."""
     def decorate(view):
-        limited = limiter.limit(limit_value=lambda: current_app.config[setting], methods=methods,
-                                deduct_when=lambda response: response.status_code in (404, 422))(view)
+        limited = limiter.shared_limit(lambda: current_app.config[setting], scope=scope, methods=methods,
+                                       deduct_when=lambda response: response.status_code == failed_status)(view)
         _limited_views.add(limited)
         return limited
     return decorate

@@ -45,7 +45,14 @@ class Facilitator(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Part of every session's id (get_id): changing it ends the sessions logged in before.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def get_id(self) -> str:
+        """The id with the session version (Flask-Login's alternative token): a session cookie holds
+        it, and it stops working when the version changes (logout, a new password)."""
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

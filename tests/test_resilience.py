@@ -6,12 +6,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
-from assessment.extensions import db
+from assessment.extensions import db, limiter
 from assessment.models import Answer, Participant
 from tests.browser import serve
-from tests.helpers import csrf_token, make_facilitator, token_from_join_redirect
+from tests.helpers import (another_app, answer_step, csrf_token, join, login, make_facilitator, post_form,
+                           submit, token_from_join_redirect)
 from tests.servers import Gunicorn
 
 PARTICIPANTS = 200
@@ -150,3 +152,40 @@ def test_two_app_servers_on_one_database_see_the_same_live_data(app, mini):
         assert live.status_code == 200 and "Per På Server En" in live.json()["html"]
     with app.app_context():
         assert answers_of("Per På Server En")["jobs"] == 3
+
+
+@pytest.fixture
+def limit_store_down(app):
+    """An app whose rate-limit store (Redis) cannot be reached."""
+    yield another_app(app, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1")
+    # Flask-Limiter remembers the dead store on the module's limiter, which later tests' apps share.
+    limiter._storage_dead = False
+
+
+def test_an_unreachable_rate_limit_store_breaks_no_join_personal_link_or_login(limit_store_down, mini,
+                                                                               capsys):
+    make_facilitator(programmes=[mini.programme])
+    client = limit_store_down.test_client()
+    assert post_form(client, "/", {"code": "AAAAAA"}).status_code == 404
+    assert post_form(client, "/", {"code": mini.join_code}).status_code == 302
+    assert post_form(client, f"/join/{mini.join_code}", {"name": ""}).status_code == 422
+    token = join(client, mini)
+    assert client.get(f"/p/{token}").status_code == 302
+    assert answer_step(client, token, 2, {"jobs": "4"}, action="save").status_code == 302
+    assert submit(client, token).status_code == 422  # answers are missing: refused, not failed
+    assert client.get(f"/p/{token}/review").status_code == 200
+    assert client.get(f"/p/{token}/results").status_code == 200
+    assert client.get("/p/unknown-link").status_code == 404
+    assert post_form(client, "/login", {"email": "leder@example.org", "password": "feil"}).status_code == 401
+    login(client)
+    # The operator sees why in the server's error log.
+    assert "Rate limit storage unreachable" in capsys.readouterr().err
+
+
+def test_rate_limits_still_count_while_their_store_is_unreachable(limit_store_down, mini):
+    """Each process counts in its own memory meanwhile: guessing stays slow."""
+    limit_store_down.config["JOIN_RATE_LIMIT"] = "2 per minute"
+    client = limit_store_down.test_client()
+    assert client.get("/join/AAAAAA").status_code == 404
+    assert client.get("/join/BBBBBB").status_code == 404
+    assert client.get(f"/join/{mini.join_code}").status_code == 429

@@ -53,7 +53,7 @@ def test_short_password_is_refused_by_the_command(runner):
 def test_wrong_password_is_refused_with_a_message(client, ctx):
     make_facilitator()
     response = post_form(client, "/login", {"email": "leder@example.org", "password": "feil-passord"})
-    assert response.status_code == 422
+    assert response.status_code == 401
     assert "Feil e-post eller passord." in page_text(response)
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from assessment import facilitators, sessions, workshop
 from assessment.access import programme_or_404, session_or_404, visible_programmes
 from assessment.banks import load_banks
+from assessment.links import public_url_for
 from assessment.locale import current_language
 from assessment.models import SESSION_STATES
 from assessment.results import consensus_by_question, session_total
@@ -159,13 +160,14 @@ def screen(session_id: int):
     """The join code and QR code, big, for the projector."""
     session = session_or_404(session_id)
     return render_template("facilitate/screen.html", session=session,
-                           join_url=url_for("participate.join", code=session.join_code, _external=True))
+                           front_url=public_url_for("main.index"),
+                           join_url=public_url_for("participate.join", code=session.join_code))
 
 
 @bp.route("/sessions/<int:session_id>/qr.svg")
 def qr_code(session_id: int):
     session = session_or_404(session_id)
-    url = url_for("participate.join", code=session.join_code, _external=True)
+    url = public_url_for("participate.join", code=session.join_code)
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=10, border=2, dark="#000",
                                     light="#fff", xmldecl=False, svgclass=None, lineclass=None)

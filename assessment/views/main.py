@@ -12,7 +12,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/", methods=["GET", "POST"])
-@failed_attempt_limit("JOIN_RATE_LIMIT", methods=["POST"])
+@failed_attempt_limit("JOIN_RATE_LIMIT", scope="join-code", methods=["POST"])
 def index():
     form = CodeForm()
     if form.validate_on_submit():

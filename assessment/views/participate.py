@@ -17,7 +17,7 @@ bp = Blueprint("participate", __name__)
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
-@failed_attempt_limit("JOIN_RATE_LIMIT")
+@failed_attempt_limit("JOIN_RATE_LIMIT", scope="join-code")
 def join(code: str):
     session = find_session_by_code(code)
     form = JoinForm()
@@ -29,8 +29,9 @@ def join(code: str):
         422 if form.errors else 200)
 
 
+# Every page under a personal link shares one budget: an unknown token on any of them counts.
 @bp.route("/p/<token>")
-@failed_attempt_limit("JOIN_RATE_LIMIT")
+@failed_attempt_limit("JOIN_RATE_LIMIT", scope="personal-link")
 def resume(token: str):
     """The personal link: back to where the participant was."""
     participant = find_participant(token)
@@ -41,6 +42,7 @@ def resume(token: str):
 
 
 @bp.route("/p/<token>/step/<int:number>", methods=["GET", "POST"])
+@failed_attempt_limit("JOIN_RATE_LIMIT", scope="personal-link")
 def step(token: str, number: int):
     participant = find_participant(token)
     bank = participant.session.bank
@@ -126,12 +128,14 @@ def _step_context(participant, number: int, form, stored, rows, show_form: bool 
 
 
 @bp.route("/p/<token>/review")
+@failed_attempt_limit("JOIN_RATE_LIMIT", scope="personal-link")
 def review(token: str):
     participant = find_participant(token)
     return render_template("participate/review.html", **_review_context(participant))
 
 
 @bp.route("/p/<token>/submit", methods=["POST"])
+@failed_attempt_limit("JOIN_RATE_LIMIT", scope="personal-link")
 def submit(token: str):
     participant = find_participant(token)
     try:
@@ -182,6 +186,7 @@ def _review_context(participant) -> dict:
 
 
 @bp.route("/p/<token>/results")
+@failed_attempt_limit("JOIN_RATE_LIMIT", scope="personal-link")
 def results(token: str):
     """The indicators the facilitator has revealed, and nothing else (no anchoring)."""
     from assessment.results import indicator_results
