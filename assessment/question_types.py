@@ -266,7 +266,9 @@ class MultiChoiceType(QuestionType):
         return "; ".join(value) if value is not None and self.is_valid(question, value) else None
 
     def demo_value(self, question, rng, centre):
-        return sorted(rng.sample([o.value for o in question.options], k=min(2, len(question.options))))
+        values = [o.value for o in question.options]
+        chosen = set(rng.sample(values, k=min(2, len(values))))
+        return [value for value in values if value in chosen]  # in the bank's order, as stored
 
 
 TEXTS = [
