@@ -7,18 +7,14 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, render_template, request
+from flask import Flask
 from flask.logging import default_handler
 from flask_babel import format_date, format_datetime, format_decimal
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import InternalServerError, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assessment.extensions import babel, csrf, db, limiter, login_manager, migrate
 from assessment.labels import PRIORITY_LABELS, STATE_LABELS, STATUS_LABELS, label
-from assessment.locale import current_language, install_template_gettext, select_locale
+from web.locale import current_language, select_locale
 
 def database_url(instance_path: str) -> str:
     """DATABASE_URL if set (postgresql:// gets the psycopg 3 driver), else a SQLite file in instance/."""
@@ -103,19 +99,20 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
-    install_template_gettext(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
     # Flask-Limiter's warnings (its store unreachable) go where the app's own log goes.
     logging.getLogger("flask-limiter").addHandler(default_handler)
 
-    from assessment import access, models  # noqa: F401 (user loader; tables for migrations)
+    from assessment import models  # noqa: F401 (tables for migrations)
     from assessment.cli import register_cli
-    from assessment.links import public_url_for
     from assessment.markup import render_markdown
     from forms.question_html import render_question
-    from assessment.views import auth, discussion, exports, facilitate, main, participate
+    from web import access, auth, discussion, exports, facilitate, main, participate  # noqa: F401 (access: the user loader)
+    from web.errors import register_error_handlers
+    from web.hooks import register_hooks
+    from web.links import public_url_for
 
     app.register_blueprint(main.bp)
     app.register_blueprint(participate.bp)
@@ -138,110 +135,8 @@ def create_app(config: dict | None = None) -> Flask:
         public_url_for=public_url_for,
     )
     register_error_handlers(app)
-    app.before_request(refuse_nul_characters)
-    app.after_request(add_security_headers)
-    app.after_request(commit_read_only_requests)
+    register_hooks(app)
     return app
-
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
-
-
-def refuse_nul_characters():
-    """No browser sends a NUL character, and PostgreSQL cannot store one: refuse it with a 400."""
-    values = [request.path, *request.args.keys(), *request.args.values()]
-    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded",
-                                                         "multipart/form-data"):
-        values += [*request.form.keys(), *request.form.values()]
-    if any("\x00" in value for value in values):
-        abort(400, _("The request contained a character that cannot be stored (NUL). "
-                     "Nothing was changed."))
-
-
-def commit_read_only_requests(response):
-    """A GET only reads: end its transaction with COMMIT rather than the ROLLBACK that
-    Flask-SQLAlchemy's teardown sends. The same for the data, but on PostgreSQL a rollback also makes
-    psycopg forget the connection's prepared statements, so the statements every participant request
-    runs were never prepared. Committed, they are prepared from their fifth run on a connection, and
-    PostgreSQL's CPU per request fell by a third in the 100-participant benchmark (BENCHMARKS.md)."""
-    if (request.method in ("GET", "HEAD") and response.status_code < 400
-            and db.session.registry.has() and db.session().in_transaction()):
-        db.session.commit()
-    return response
-
-
-def add_security_headers(response):
-    """No inline script, no framing, no sniffing; personal links never leak in a Referer. No page or
-    download is stored by a browser or proxy (a shared computer's back button, a cache): only the
-    static files may be."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.endpoint != "static":
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def register_error_handlers(app: Flask) -> None:
-    from assessment.sessions import UserError
-
-    @app.errorhandler(UserError)
-    def user_error(error: UserError):
-        return render_template("error.html", message=error.message), error.status_code
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(_error):
-        message = _("The page had expired. Go back, reload the page and try again; "
-                    "what was already saved is kept.")
-        return render_template("error.html", message=message), 400
-
-    @app.errorhandler(429)
-    def too_many(_error):
-        message = _("Too many attempts from your address. Wait a minute and try again.")
-        return render_template("error.html", message=message), 429
-
-    @app.errorhandler(SecurityError)
-    def untrusted_host(_error):
-        """A Host header not in TRUSTED_HOSTS: no link can be built for it, so plain text."""
-        message = _("This server does not answer to that address. Use the link or the address "
-                    "the facilitator gave you.")
-        return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
-
-    messages = {
-        400: _l("The request could not be understood. Go back and try again; what was already "
-                "saved is kept."),
-        403: _l("You do not have access to this page."),
-        404: _l("Page not found."),
-        405: _l("That is not allowed here."),
-        409: _l("That cannot be done now: something changed meanwhile. Go back, reload the page "
-                "and try again."),
-        413: _l("The upload is too large."),
-    }
-
-    def http_error(error):
-        # A message given with abort() is written for the user; the defaults are generic.
-        message = error.description if error.description != type(error).description else messages[error.code]
-        return render_template("error.html", message=message), error.code
-
-    for code in messages:
-        app.register_error_handler(code, http_error)
-
-    @app.errorhandler(InternalServerError)
-    def server_error(_error):
-        """A bug or an outage: our page, or the message in plain text if even the page fails (it
-        asks the database who is logged in)."""
-        message = _("Something went wrong on our side. What was already saved is kept; "
-                    "try again in a minute.")
-        try:
-            db.session.rollback()  # a failed statement would fail the page's own queries
-            return render_template("error.html", message=message), 500
-        except Exception:
-            app.logger.exception("The error page failed too")
-            return message, 500, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 app = create_app()

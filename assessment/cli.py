@@ -95,7 +95,7 @@ def session_create(bank_id: str, programme_name: str, programme_year: int, meeti
                    facilitator_email: str | None) -> None:
     """Create a review session and print its join link."""
     from assessment.facilitators import find_facilitator, grant_access
-    from assessment.sessions import create_programme, create_session
+    from assessment.programmes import create_programme, create_session
 
     banks, _problems = load_banks()
     if bank_id not in banks:
@@ -146,7 +146,7 @@ def demo_command(reset: bool) -> None:
 def facilitator_create(email: str, name: str, password_stdin: bool) -> None:
     """Create a facilitator account (the password is asked for, or read from stdin)."""
     from assessment.facilitators import create_facilitator
-    from assessment.sessions import UserError
+    from assessment.errors import UserError
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -204,7 +204,7 @@ def restore_command(source: Path, yes: bool) -> None:
 def session_delete(session_id: int, yes: bool) -> None:
     """Delete a session with all its participants, answers, consensus and proposals."""
     from assessment.models import ReviewSession
-    from assessment.workshop import delete_session
+    from assessment.data_care import delete_session
 
     session = db.session.get(ReviewSession, session_id)
     if session is None:

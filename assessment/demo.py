@@ -12,8 +12,8 @@ from assessment.facilitators import create_facilitator, find_facilitator, grant_
 from assessment.models import Answer, Facilitator, Participant, Programme, ReviewSession, utcnow
 from assessment.results import consensus_by_question
 from assessment.rules import visible_questions
-from assessment.sessions import create_programme, create_session
-from assessment.workshop import (add_proposal, carried_proposals, carry_over_proposals,
+from assessment.programmes import create_programme, create_session
+from assessment.facilitation import (add_proposal, carried_proposals, carry_over_proposals,
                                  save_consensus, session_proposals, set_proposal_status, set_state)
 
 DEMO_PROGRAMME = "Demo: Fjordvik omstillingsprogram"

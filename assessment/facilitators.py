@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from assessment.extensions import db
 from assessment.models import Facilitator, Programme, ProgrammeAccess
-from assessment.sessions import UserError
+from assessment.errors import UserError
 
 MIN_PASSWORD_LENGTH = 10
 

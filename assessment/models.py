@@ -89,39 +89,7 @@ class Programme(db.Model):
     access: Mapped[list[ProgrammeAccess]] = relationship(cascade="all, delete-orphan")
 
 
-class SessionRules:
-    """What a session's state means, for the ORM model and for the participant pages' read model
-    (assessment.sessions.SessionRecord) alike. Needs the session's columns as attributes and
-    load_bank_snapshot()."""
-
-    @property
-    def bank(self):
-        from assessment.banks import bank_from_snapshot
-
-        return bank_from_snapshot(self.load_bank_snapshot, self.bank_hash)
-
-    @property
-    def is_locked(self) -> bool:
-        return self.state == "closed"
-
-    def is_section_open(self, section_id: str) -> bool:
-        if self.state == "closed":
-            return False
-        return self.open_sections is None or section_id in self.open_sections
-
-    def is_revealed(self, question_id: str) -> bool:
-        return self.reveal_all or question_id in (self.revealed or [])
-
-
-class ParticipantRules:
-    """What a participant's columns mean, for the ORM model and the read model alike."""
-
-    @property
-    def is_observer(self) -> bool:
-        return self.role_group != "leadership"
-
-
-class ReviewSession(SessionRules, db.Model):
+class ReviewSession(db.Model):
     """One review meeting, run with the exact bank it was created from."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,14 +117,32 @@ class ReviewSession(SessionRules, db.Model):
 
     programme: Mapped[Programme] = relationship(back_populates="sessions")
     participants: Mapped[list[Participant]] = relationship(
-        back_populates="session", order_by="Participant.id"
-    )
+        back_populates="session", order_by="Participant.id", cascade="all, delete-orphan")
+    consensus: Mapped[list[Consensus]] = relationship(cascade="all, delete-orphan")
+    proposals: Mapped[list[Proposal]] = relationship(back_populates="session", order_by="Proposal.id",
+                                                     cascade="all, delete-orphan")
 
-    def load_bank_snapshot(self) -> dict[str, Any]:
-        return self.bank_snapshot
+    @property
+    def bank(self):
+        """The exact bank the session runs with (its snapshot, read only when not cached by hash)."""
+        from assessment.banks import bank_from_snapshot
+
+        return bank_from_snapshot(lambda: self.bank_snapshot, self.bank_hash)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == "closed"
+
+    def is_section_open(self, section_id: str) -> bool:
+        if self.state == "closed":
+            return False
+        return self.open_sections is None or section_id in self.open_sections
+
+    def is_revealed(self, question_id: str) -> bool:
+        return self.reveal_all or question_id in (self.revealed or [])
 
 
-class Participant(ParticipantRules, db.Model):
+class Participant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("review_session.id"), index=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
@@ -167,7 +153,11 @@ class Participant(ParticipantRules, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     session: Mapped[ReviewSession] = relationship(back_populates="participants")
-    answers: Mapped[list[Answer]] = relationship(back_populates="participant")
+    answers: Mapped[list[Answer]] = relationship(back_populates="participant", cascade="all, delete-orphan")
+
+    @property
+    def is_observer(self) -> bool:
+        return self.role_group != "leadership"
 
 
 class Answer(db.Model):
@@ -241,4 +231,7 @@ class Proposal(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    session: Mapped[ReviewSession] = relationship()
+    session: Mapped[ReviewSession] = relationship(back_populates="proposals")
+    # Next years' copies of this proposal; deleting it leaves them, without the link.
+    copies: Mapped[list[Proposal]] = relationship(back_populates="origin")
+    origin: Mapped[Proposal | None] = relationship(back_populates="copies", remote_side=[id])

@@ -53,7 +53,7 @@ def populate(sessions: int, participants: int, questions: int) -> int:
     from assessment.banks import build_bank
     from assessment.extensions import db
     from assessment.models import Answer, Consensus, Participant, Proposal
-    from assessment.sessions import create_programme, create_session
+    from assessment.programmes import create_programme, create_session
 
     data = synthetic_bank(questions)
     assert validate_bank_data(data, "bench") == []

@@ -26,12 +26,11 @@ import os
 from flask import Flask, abort, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from jinja2 import DictLoader
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, text, update
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from assessment import sessions
 from assessment.banks import get_bank
 from assessment.extensions import csrf, db
 from assessment.models import Answer, Participant, ReviewSession, utcnow
@@ -123,9 +122,17 @@ class JoinForm(FlaskForm):
 
 
 _PARTICIPANT = select(Participant.__table__.c.id).where(Participant.__table__.c.token == bindparam("token"))
-# Reading and writing answers, the app's own statements: the floor differs from ours in what it does
-# around them, not in the SQL.
-_ANSWERS, _UPSERT, _MOVE = sessions._ANSWER_ROWS, sessions._UPSERT_ANSWERS, sessions._UPDATE_PARTICIPANT
+# Reading and writing answers with the fewest statements: an upsert, a participant update.
+_ANSWER_TABLE = Answer.__table__
+_ANSWERS = (select(_ANSWER_TABLE.c.question_id, _ANSWER_TABLE.c.value, _ANSWER_TABLE.c.comment)
+            .where(_ANSWER_TABLE.c.participant_id == bindparam("participant_id")))
+_UPSERT = text(
+    "INSERT INTO answer (participant_id, question_id, value, comment, created_at, updated_at) "
+    "VALUES (:participant_id, :question_id, :value, :comment, :created_at, :updated_at) "
+    "ON CONFLICT (participant_id, question_id) DO UPDATE "
+    "SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at"
+).bindparams(*(bindparam(column.key, type_=column.type) for column in _ANSWER_TABLE.c if column.key != "id"))
+_MOVE = (update(Participant.__table__).where(Participant.__table__.c.id == bindparam("participant_id")))
 
 
 def database_url() -> str:

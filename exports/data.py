@@ -13,7 +13,7 @@ from assessment.extensions import db
 from assessment.models import Answer, Consensus, Participant, Proposal, ReviewSession
 from assessment.results import (IndicatorResult, collect_answers, indicator_results,
                                 participant_label, session_total)
-from assessment.workshop import previous_session
+from assessment.facilitation import previous_session
 from assessment.question_types import question_type
 
 

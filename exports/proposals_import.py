@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from assessment.banks import Bank
 from assessment.question_types import clean_text
-from assessment.sessions import UserError
+from assessment.errors import UserError
 from exports.labels import HEADERS, PRIORITY_NAMES, STATUS_NAMES, key_for
 
 MAX_UPLOAD = 2 * 1024 * 1024          # bytes of the uploaded file

@@ -1,9 +1,9 @@
 """The base of every form: CSRF from Flask-WTF, WTForms' own messages in the interface language, and
 typed text cleaned of control characters before any form reads it."""
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
-from assessment.locale import current_language
 from assessment.question_types import clean_text
 
 
@@ -16,7 +16,8 @@ class Form(FlaskForm):
         # WTForms ships bokmål for its built-in messages ("Not a valid date value." and so on).
         @property
         def locales(self):
-            return [current_language()]
+            locale = get_locale()
+            return ["en" if locale is not None and locale.language == "en" else "nb"]
 
         def bind_field(self, form, unbound_field, options):
             """Text fields (not passwords) get clean_text as their first filter: a pasted soft line

@@ -12,7 +12,7 @@ from assessment.banks import Bank, Section, get_bank
 from assessment.demo import demo_value
 from assessment.models import ReviewSession
 from assessment.rules import visible_questions
-from assessment.sessions import create_programme, create_session
+from assessment.programmes import create_programme, create_session
 from assessment.question_types import question_type
 from forms.step import COMMENT_SUFFIX
 

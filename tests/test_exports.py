@@ -11,11 +11,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from assessment import workshop
+from assessment import facilitation
 from assessment.banks import get_bank
 from assessment.extensions import db
 from assessment.models import Proposal
-from assessment.sessions import create_session
+from assessment.programmes import create_session
 from tests.helpers import answer_step, csrf_token, join, login, make_facilitator, page_text
 
 HOSTILE = '=HYPERLINK("http://x","y")'
@@ -33,9 +33,9 @@ def filled(app, mini):
                                        "plan_change": "-endre alt"})
         answer_step(person, token, 2, {"jobs": "4", "jobs_count": "12", "next_meeting": "2027-03-01",
                                        "focus": ["food", "tourism"]})
-    workshop.save_consensus(mini, "plan", 4, "Vi er **enige**. <script>alert(1)</script>", "Kari: 2", None)
-    workshop.add_proposal(mini, "plan", "Fast plan for styremøter", "Styreleder", date(2027, 3, 1), "high")
-    workshop.add_proposal(mini, None, "@SUM(A1:A2)", "", None, "low", "in_progress")
+    facilitation.save_consensus(mini, "plan", 4, "Vi er **enige**. <script>alert(1)</script>", "Kari: 2", None)
+    facilitation.add_proposal(mini, "plan", "Fast plan for styremøter", "Styreleder", date(2027, 3, 1), "high")
+    facilitation.add_proposal(mini, None, "@SUM(A1:A2)", "", None, "low", "in_progress")
     app.config["BANKS_DIR"] = None
     fact_sheet = create_session(mini.programme, get_bank("fact-sheet"), 2, title="Faktaark")
     person = app.test_client()

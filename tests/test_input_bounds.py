@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from assessment.banks import get_bank
 from assessment.extensions import db
 from assessment.models import Answer, Participant, Proposal
-from assessment.sessions import create_session
+from assessment.programmes import create_session
 from tests.helpers import answer_step, csrf_token, join, login, make_facilitator, page_text
 from tests.readers import check_every_reader
 
@@ -58,7 +58,7 @@ def test_numbers_without_bank_bounds_stop_at_twelve_digits_in_both_languages(app
 
 
 def make_session_programme():
-    from assessment.sessions import create_programme
+    from assessment.programmes import create_programme
 
     return create_programme("Grensetall")
 

@@ -74,23 +74,3 @@ def test_dates_and_numbers_are_formatted_for_the_language(app, client, mini):
     assert "gjennomsnitt 4,7" in page_text(client.get(f"/sessions/{mini.id}/dashboard"))
     client.get("/language/en")
     assert "mean 4.7" in page_text(client.get(f"/sessions/{mini.id}/dashboard"))
-
-
-def test_template_strings_format_as_jinjas_own_i18n_does(app):
-    """Templates call our _() directly (assessment/locale.py); it must write exactly what Jinja's i18n
-    extension in "newstyle" writes: %% as %, variables escaped, the result markup."""
-    from jinja2 import Environment
-    from flask import render_template_string
-
-    reference = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
-    reference.newstyle_gettext = True
-    reference.install_null_translations(newstyle=True)
-    sources = ['{{ _("Plain text") }}', '{{ _("100 %% done") }}', '{{ _("A <b>bold</b> word") }}',
-               '{{ _("Step %(number)d of %(count)d", number=2, count=4) }}',
-               '{{ _("Hello %(name)s", name=who) }}']
-    with app.test_request_context("/", headers={"Accept-Language": "en"}):
-        written = {source: render_template_string(source, who="<script>x</script>") for source in sources}
-    for source, ours in written.items():
-        assert ours == reference.from_string(source).render(who="<script>x</script>"), source
-    assert written['{{ _("100 %% done") }}'] == "100 % done"
-    assert written['{{ _("Hello %(name)s", name=who) }}'] == "Hello &lt;script&gt;x&lt;/script&gt;"

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from assessment.banks import bank_paths, get_bank, load_bank
 from assessment.question_types import question_type
-from assessment.sessions import create_programme, create_session
+from assessment.programmes import create_programme, create_session
 from forms.step import COMMENT_SUFFIX
 from tests.helpers import csrf_token, login, make_facilitator, post_form, token_from_join_redirect
 from tests.readers import check_every_reader

@@ -65,7 +65,7 @@ def test_a_block_with_an_error_shows_the_error(app):
         assert comment.errors
         html = str(render_question(scale, form[scale.id], comment, "nb", False))
         assert 'class="field-error"' in html and str(comment.errors[0]) in html
-        assert f'value="4" checked' in html
+        assert 'value="4" checked' in html
 
 
 def test_participants_see_their_own_answers_and_not_each_others(client, ctx):

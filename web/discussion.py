@@ -6,15 +6,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from assessment import workshop
-from assessment.access import session_or_404
+from assessment import facilitation
+from web.access import session_or_404
 from assessment.extensions import db
-from assessment.locale import current_language
+from web.locale import current_language
 from assessment.models import Proposal
 from assessment.results import (collect_answers, consensus_by_question, discussion_agenda,
                                 divergence_rules, indicator_results, live_version, other_answers,
                                 progress, session_total)
-from assessment.sessions import UserError
+from assessment.errors import UserError
 from forms.base import error_text
 from forms.facilitate import ConsensusForm, DivergenceRulesForm, ProposalForm
 from assessment.question_types import display as display_value
@@ -82,12 +82,12 @@ def save_divergence_rules(session_id: int):
     session = session_or_404(session_id)
     form = _rules_form(session)
     if request.form.get("reset"):
-        workshop.set_divergence_rules(session, None, None, None)
+        facilitation.set_divergence_rules(session, None, None, None)
         flash(_("The question bank's rules for divergent scores apply again."), "success")
         return redirect(url_for(".agenda", session_id=session.id))
     if not form.validate_on_submit():
         return render_template("discussion/agenda.html", **_agenda_context(session, form)), 422
-    workshop.set_divergence_rules(
+    facilitation.set_divergence_rules(
         session, form.range.data,
         float(form.stdev.data) if form.stdev.data is not None else None,
         float(form.split.data) if form.split.data is not None else None)
@@ -131,12 +131,12 @@ def indicator(session_id: int, question_id: str):
     question = session.bank.question(question_id)
     if question is None or not question.is_indicator:
         abort(404)
-    consensus = workshop.consensus_for(session, question_id)
+    consensus = facilitation.consensus_for(session, question_id)
     form = _consensus_form(session, question, consensus)
     if request.method == "POST":
         if form.validate_on_submit():
             grade = int(form.grade.data) if (form.grade.data or "").strip() else None
-            workshop.save_consensus(session, question_id, grade, form.conclusion.data,
+            facilitation.save_consensus(session, question_id, grade, form.conclusion.data,
                                     form.dissent.data, current_user)
             flash(_("The consensus is saved."), "success")
             return redirect(url_for(".indicator", session_id=session.id, question_id=question_id))
@@ -144,16 +144,16 @@ def indicator(session_id: int, question_id: str):
     result = next(r for r in context["results"] if r.question.id == question_id)
     agenda = [r.question.id for r in discussion_agenda(context["results"])]
     position = agenda.index(question_id)
-    previous = workshop.previous_session(session)
-    own_proposals = workshop.session_proposals(session, question_id)
+    previous = facilitation.previous_session(session)
+    own_proposals = facilitation.session_proposals(session, question_id)
     context.update(
         question=question, result=result, form=form, consensus=consensus,
         proposal_form=ProposalForm(prefix="proposal"),
         proposals=[p for p in own_proposals if p.origin_year is None],
         carried=[p for p in own_proposals if p.origin_year is not None],
         previous=previous,
-        previous_consensus=workshop.consensus_for(previous, question_id) if previous else None,
-        previous_proposals=workshop.session_proposals(previous, question_id) if previous else [],
+        previous_consensus=facilitation.consensus_for(previous, question_id) if previous else None,
+        previous_proposals=facilitation.session_proposals(previous, question_id) if previous else [],
         edit_forms=_edit_forms(own_proposals),
         next_id=agenda[position + 1] if position + 1 < len(agenda) else None,
         prev_id=agenda[position - 1] if position > 0 else None,
@@ -180,14 +180,14 @@ def proposals(session_id: int):
         question_id = request.form.get("question") or None
         if not form.validate_on_submit():
             raise UserError(error_text(form))
-        workshop.add_proposal(session, question_id, form.text.data, form.owner.data or "",
+        facilitation.add_proposal(session, question_id, form.text.data, form.owner.data or "",
                               form.deadline.data, form.priority.data, form.status.data)
         flash(_("The proposal is added."), "success")
         return _back_to(session, question_id)
     return render_template("discussion/proposals.html", session=session, bank=session.bank,
                            lang=current_language(), form=form,
-                           proposals=workshop.session_proposals(session),
-                           edit_forms=_edit_forms(workshop.session_proposals(session)))
+                           proposals=facilitation.session_proposals(session),
+                           edit_forms=_edit_forms(facilitation.session_proposals(session)))
 
 
 def _proposal_or_404(session, proposal_id: int) -> Proposal:
@@ -202,16 +202,16 @@ def update_proposal(session_id: int, proposal_id: int):
     session = session_or_404(session_id)
     proposal = _proposal_or_404(session, proposal_id)
     if request.form.get("delete") == "1":
-        workshop.delete_proposal(proposal)
+        facilitation.delete_proposal(proposal)
         flash(_("The proposal is deleted."), "success")
         return _back_to(session, proposal.question_id)
     if request.form.get("status_only") == "1":
-        workshop.set_proposal_status(proposal, request.form.get("status", ""))
+        facilitation.set_proposal_status(proposal, request.form.get("status", ""))
         return redirect(url_for(".follow_up", session_id=session.id))
     form = ProposalForm(prefix=f"p{proposal.id}")
     if not form.validate_on_submit():
         raise UserError(error_text(form))
-    workshop.update_proposal(proposal, form.text.data, form.owner.data or "", form.deadline.data,
+    facilitation.update_proposal(proposal, form.text.data, form.owner.data or "", form.deadline.data,
                              form.priority.data, form.status.data)
     flash(_("The proposal is saved."), "success")
     return _back_to(session, proposal.question_id)
@@ -221,12 +221,12 @@ def update_proposal(session_id: int, proposal_id: int):
 def follow_up(session_id: int):
     """Last year's proposals carried into this session, with their status."""
     session = session_or_404(session_id)
-    previous = workshop.previous_session(session)
+    previous = facilitation.previous_session(session)
     if request.method == "POST":
-        count = workshop.carry_over_proposals(session)
+        count = facilitation.carry_over_proposals(session)
         flash(_("%(num)d proposals carried over from last year.", num=count), "success")
         return redirect(url_for(".follow_up", session_id=session.id))
     return render_template("discussion/follow_up.html", session=session, bank=session.bank,
                            lang=current_language(), previous=previous,
-                           carried=workshop.carried_proposals(session),
-                           previous_count=len(workshop.session_proposals(previous)) if previous else 0)
+                           carried=facilitation.carried_proposals(session),
+                           previous_count=len(facilitation.session_proposals(previous)) if previous else 0)

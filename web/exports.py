@@ -8,10 +8,10 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from assessment import workshop
-from assessment.access import session_or_404
-from assessment.locale import current_language
-from assessment.sessions import UserError
+from assessment import facilitation
+from web.access import session_or_404
+from web.locale import current_language
+from assessment.errors import UserError
 from exports.data import session_data
 from exports.excel import build_workbook
 from exports.proposals_import import MAX_UPLOAD, read_proposals
@@ -90,6 +90,6 @@ def import_proposals(session_id: int):
     rows = read_proposals(content, session.bank)
     if not rows:
         raise UserError(_("The Proposals sheet has no proposals to carry over."))
-    count = workshop.import_proposals(session, rows)
+    count = facilitation.import_proposals(session, rows)
     flash(_("%(num)d proposals carried over from the workbook.", num=count), "success")
     return redirect(url_for("discussion.follow_up", session_id=session.id))

@@ -8,11 +8,14 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from assessment import facilitators, sessions, workshop
-from assessment.access import programme_or_404, session_or_404, visible_programmes
+from assessment import data_care, facilitation, facilitators, participation
+from assessment.errors import UserError
+from assessment.programmes import create_programme, create_session
+from assessment.extensions import db
+from web.access import programme_or_404, session_or_404, visible_programmes
 from assessment.banks import load_banks
-from assessment.links import public_url_for
-from assessment.locale import current_language
+from web.links import public_url_for
+from web.locale import current_language
 from assessment.models import SESSION_STATES
 from assessment.results import consensus_by_question, session_total
 from forms.base import error_text
@@ -33,7 +36,7 @@ def require_login():
 def programmes():
     form = ProgrammeForm()
     if form.validate_on_submit():
-        programme = sessions.create_programme(form.name.data, form.municipality.data or "",
+        programme = create_programme(form.name.data, form.municipality.data or "",
                                               form.county.data or "", form.start_year.data)
         facilitators.grant_access(programme, current_user, owner=True)
         flash(_("The programme is created."), "success")
@@ -59,12 +62,12 @@ def programme(programme_id: int):
         banks, _problems = load_banks()
         bank = banks.get(form.bank_id.data)
         if bank is None:
-            raise sessions.UserError(_("That question bank is not available."))
-        session = sessions.create_session(programme, bank, form.programme_year.data,
+            raise UserError(_("That question bank is not available."))
+        session = create_session(programme, bank, form.programme_year.data,
                                           form.meeting_date.data, form.title.data or "",
                                           state="preparation")
         session.anonymous = form.anonymous.data
-        sessions.db.session.commit()
+        db.session.commit()
         flash(_("The session is created. Open it for scoring when you are ready."), "success")
         return redirect(url_for(".session", session_id=session.id))
     return render_template("facilitate/programme.html", programme=programme, form=form,
@@ -95,7 +98,7 @@ def share(programme_id: int):
     programme = programme_or_404(programme_id)
     form = ShareForm(prefix="share")
     if not form.validate_on_submit():
-        raise sessions.UserError(error_text(form))
+        raise UserError(error_text(form))
     facilitator = facilitators.share_programme(programme, form.email.data)
     flash(_("%(email)s now has access to the programme.", email=facilitator.email), "success")
     return redirect(url_for(".programme", programme_id=programme.id))
@@ -109,7 +112,7 @@ def session(session_id: int):
     grades = {qid: c.grade for qid, c in consensus_by_question(session).items()}
     return render_template("facilitate/session.html", session=session, bank=session.bank,
                            invite=invite, states=SESSION_STATES, role_labels=ROLE_LABELS,
-                           previous=workshop.previous_session(session),
+                           previous=facilitation.previous_session(session),
                            total=session_total(session.bank, session.programme_year, grades),
                            lang=current_language())
 
@@ -117,7 +120,7 @@ def session(session_id: int):
 @bp.route("/sessions/<int:session_id>/state", methods=["POST"])
 def set_state(session_id: int):
     session = session_or_404(session_id)
-    workshop.set_state(session, request.form.get("state", ""))
+    facilitation.set_state(session, request.form.get("state", ""))
     flash(_("The session state is changed."), "success")
     return redirect(url_for(".session", session_id=session.id))
 
@@ -125,7 +128,7 @@ def set_state(session_id: int):
 @bp.route("/sessions/<int:session_id>/sections", methods=["POST"])
 def set_section(session_id: int):
     session = session_or_404(session_id)
-    workshop.set_section_open(session, request.form.get("section", ""),
+    facilitation.set_section_open(session, request.form.get("section", ""),
                               request.form.get("open") == "1")
     return redirect(url_for(".session", session_id=session.id) + "#sections")
 
@@ -134,7 +137,7 @@ def set_section(session_id: int):
 def reveal(session_id: int):
     session = session_or_404(session_id)
     question_id = request.form.get("question") or None
-    workshop.set_revealed(session, question_id, request.form.get("reveal") == "1")
+    facilitation.set_revealed(session, question_id, request.form.get("reveal") == "1")
     target = request.form.get("back")
     if target == "discussion":
         return redirect(url_for("discussion.agenda", session_id=session.id))
@@ -149,8 +152,8 @@ def invite(session_id: int):
     form = InviteForm(prefix="invite")
     form.role_group.choices = [SelectChoice(k, v) for k, v in ROLE_LABELS.items()]
     if not form.validate_on_submit():
-        raise sessions.UserError(error_text(form))
-    participant = sessions.join_session(session, form.name.data, form.role_group.data)
+        raise UserError(error_text(form))
+    participant = participation.join_session(session, form.name.data, form.role_group.data)
     flash(_("Personal link for %(name)s is ready below.", name=participant.name), "success")
     return redirect(url_for(".session", session_id=session.id) + "#participants")
 
@@ -180,7 +183,7 @@ def delete_participant(session_id: int, participant_id: int):
     participant = next((p for p in session.participants if p.id == participant_id), None)
     if participant is None:
         abort(404)
-    workshop.delete_participant(participant)
+    data_care.delete_participant(participant)
     flash(_("The participant and their answers are deleted."), "success")
     return redirect(url_for(".session", session_id=session.id) + "#participants")
 
@@ -188,7 +191,7 @@ def delete_participant(session_id: int, participant_id: int):
 @bp.route("/sessions/<int:session_id>/anonymise", methods=["POST"])
 def anonymise(session_id: int):
     session = session_or_404(session_id)
-    workshop.anonymise_session(session)
+    data_care.anonymise_session(session)
     flash(_("The names are replaced by numbers and the personal links no longer work."), "success")
     return redirect(url_for(".session", session_id=session.id) + "#privacy")
 
@@ -197,8 +200,8 @@ def anonymise(session_id: int):
 def delete(session_id: int):
     session = session_or_404(session_id)
     if (request.form.get("confirm") or "").strip().upper() != session.join_code:
-        raise sessions.UserError(_("Write the session's join code to confirm the deletion."))
+        raise UserError(_("Write the session's join code to confirm the deletion."))
     programme_id = session.programme_id
-    workshop.delete_session(session)
+    data_care.delete_session(session)
     flash(_("The session and all its data are deleted."), "success")
     return redirect(url_for(".programme", programme_id=programme_id))

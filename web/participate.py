@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from assessment import rules, sessions
-from assessment.extensions import failed_attempt_limit
-from assessment.locale import current_language
-from assessment.sessions import find_participant, find_session_by_code
+from assessment import participation, rules
+from assessment.errors import SessionLocked, UserError
+from web.limits import failed_attempt_limit
+from web.locale import current_language
+from assessment.participation import find_participant, find_session_by_code
 from assessment.question_types import display as display_value
 from assessment.labels import ROLE_LABELS
 from forms.join import JoinForm
@@ -22,7 +23,7 @@ def join(code: str):
     session = find_session_by_code(code)
     form = JoinForm()
     if form.validate_on_submit():
-        participant = sessions.join_session(session, form.name.data, form.role_group.data)
+        participant = participation.join_session(session, form.name.data, form.role_group.data)
         # Straight to the first step (one round trip less than by the personal link, /p/<token>).
         return redirect(url_for(".step", token=participant.token, number=1))
     return render_template("participate/join.html", session=session, form=form), (
@@ -49,8 +50,8 @@ def step(token: str, number: int):
     if not 1 <= number <= len(bank.sections):
         abort(404)
     section = bank.sections[number - 1]
-    rows = sessions.answer_rows(participant)
-    stored = sessions.stored_answers(participant, rows)
+    saved = participation.saved_answers(participant)
+    stored = participation.stored_answers(participant, saved)
     known = {qid: value for qid, (value, _c) in stored.items()}
     lang = current_language()
 
@@ -59,17 +60,17 @@ def step(token: str, number: int):
             return redirect(url_for(".review", token=token))
         form = make_step_form(section, known, lang, stored=stored)
         return render_template("participate/step.html",
-                               **_step_context(participant, number, form, stored, rows))
+                               **_step_context(participant, number, form, stored, saved))
 
     form = make_step_form(section, known, lang, formdata=request.form)
     if participant.session.is_locked:
-        raise sessions.SessionLocked()
+        raise SessionLocked()
     if not participant.session.is_section_open(section.id):
         # Closed while the page was open: keep what was typed in the page, store nothing.
         flash(_("The facilitator has closed this step for now. What you typed is still here; "
                 "press Save again when the step is open."), "error")
         return render_template("participate/step.html",
-                               **_step_context(participant, number, form, stored, rows, show_form=True)), 409
+                               **_step_context(participant, number, form, stored, saved, show_form=True)), 409
     action = request.form.get("action", "save")
     target = _target_step(action, number, len(bank.sections))
     valid = form.validate()
@@ -77,12 +78,11 @@ def step(token: str, number: int):
     blocked = not valid if action == "next" else form.errors_beyond_missing()
     # Save whatever is valid, whichever button was pressed: closing the browser loses nothing.
     moves = not blocked and target is not None
-    sessions.save_step(participant, section, form.values(), next_step=target - 1 if moves else None,
-                       existing=rows)
+    participation.save_step(participant, form.values(), next_step=target - 1 if moves else None)
     if blocked:
-        rows = sessions.answer_rows(participant)  # as saved just now
+        saved = participation.saved_answers(participant)  # as saved just now
         return render_template("participate/step.html",
-                               **_step_context(participant, number, form, stored, rows)), 422
+                               **_step_context(participant, number, form, stored, saved)), 422
     if action == "save":
         flash(_("Saved."), "success")
     if target is None:
@@ -103,14 +103,14 @@ def _target_step(action: str, number: int, count: int) -> int | None:
     return number
 
 
-def _step_context(participant, number: int, form, stored, rows, show_form: bool | None = None) -> dict:
+def _step_context(participant, number: int, form, stored, saved, show_form: bool | None = None) -> dict:
     bank = participant.session.bank
     section = bank.sections[number - 1]
     lang = current_language()
     show_form = participant.session.is_section_open(section.id) if show_form is None else show_form
     return {
         "show_form": show_form,
-        "saved_at": sessions.step_saved_at(rows, section),
+        "saved_at": participation.step_saved_at(saved, section),
         "read_only": [] if show_form else [  # a closed step shows the answers as text
             (question.label.get(lang), display_value(question, stored.get(question.id, (None, ""))[0], lang))
             for question, _field, _comment, _live in form.displayed_fields()
@@ -139,10 +139,10 @@ def review(token: str):
 def submit(token: str):
     participant = find_participant(token)
     try:
-        sessions.submit(participant)
-    except sessions.SessionLocked:
+        participation.submit(participant)
+    except SessionLocked:
         raise
-    except sessions.UserError as error:
+    except UserError as error:
         flash(error.message, "error")
         return render_template("participate/review.html", **_review_context(participant)), 422
     flash(_("Thank you! Your answers are submitted. You can change them until the facilitator "
@@ -153,7 +153,7 @@ def submit(token: str):
 def _review_context(participant) -> dict:
     bank = participant.session.bank
     lang = current_language()
-    stored = sessions.stored_answers(participant)
+    stored = participation.stored_answers(participant)
     values = {qid: value for qid, (value, _c) in stored.items()}
     visible = rules.visible_questions(bank, values)
     shown = {q.id for q in visible}

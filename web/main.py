@@ -3,9 +3,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from assessment.extensions import failed_attempt_limit
-from assessment.locale import LANGUAGES
-from assessment.sessions import find_session_by_code
+from web.limits import failed_attempt_limit
+from web.locale import LANGUAGES
+from assessment.participation import find_session_by_code
 from forms.join import CodeForm
 
 bp = Blueprint("main", __name__)

@@ -10,10 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from assessment.extensions import db
-from assessment.models import (PRIORITIES, PROPOSAL_STATUSES, SESSION_STATES, Answer, Consensus,
-                               ConsensusChange, Facilitator, Participant, Proposal, ReviewSession,
-                               new_token, utcnow)
-from assessment.sessions import SessionLocked, UserError
+from assessment.errors import SessionLocked, UserError
+from assessment.models import (PRIORITIES, PROPOSAL_STATUSES, SESSION_STATES, Consensus, ConsensusChange,
+                               Facilitator, Proposal, ReviewSession, utcnow)
 
 
 def _refuse_if_locked(session: ReviewSession) -> None:
@@ -216,43 +215,6 @@ def carry_over_proposals(session: ReviewSession) -> int:
         count += 1
     db.session.commit()
     return count
-
-
-# ---------------------------------------------------------------- personal data
-
-def delete_participant(participant: Participant) -> None:
-    """Remove a participant and every answer they gave."""
-    for answer in db.session.scalars(select(Answer).filter_by(participant_id=participant.id)):
-        db.session.delete(answer)
-    db.session.delete(participant)
-    db.session.commit()
-
-
-def anonymise_session(session: ReviewSession) -> None:
-    """Replace the participants' names with numbers and end their personal links; scores stay."""
-    for number, participant in enumerate(session.participants, start=1):
-        participant.name = f"#{number}"
-        participant.token = new_token()
-    session.anonymous = True
-    db.session.commit()
-
-
-def delete_session(session: ReviewSession) -> None:
-    """Delete a session with its participants, answers, consensus, history and proposals."""
-    carried_elsewhere = db.session.scalars(select(Proposal).filter(
-        Proposal.origin_id.in_(select(Proposal.id).filter_by(session_id=session.id))))
-    for proposal in carried_elsewhere:
-        proposal.origin_id = None  # next year's copies stay, without the link
-    for proposal in session_proposals(session):
-        db.session.delete(proposal)
-    for consensus in db.session.scalars(select(Consensus).filter_by(session_id=session.id)):
-        db.session.delete(consensus)
-    for participant in session.participants:
-        for answer in db.session.scalars(select(Answer).filter_by(participant_id=participant.id)):
-            db.session.delete(answer)
-        db.session.delete(participant)
-    db.session.delete(session)
-    db.session.commit()
 
 
 def import_proposals(session: ReviewSession, rows: list[dict]) -> int:

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from assessment.extensions import failed_attempt_limit
+from web.limits import failed_attempt_limit
 from assessment.facilitators import authenticate, end_sessions
 from forms.facilitate import LoginForm
 

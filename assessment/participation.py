@@ -1,0 +1,114 @@
+"""What a participant does: join a session, save a step's answers, submit. Each function checks,
+changes and commits once."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from assessment.banks import Section
+from assessment.errors import NotFound, SessionLocked, UserError
+from assessment.extensions import db
+from assessment.models import ROLE_GROUPS, Answer, Participant, ReviewSession, utcnow
+from assessment.question_types import clean_text
+from assessment.rules import missing_required
+
+
+def find_session_by_code(code: str) -> ReviewSession:
+    """The session a join code belongs to, with its programme, for the join pages."""
+    code = (code or "").strip().upper().replace(" ", "").replace("-", "")
+    session = db.session.scalar(select(ReviewSession).options(joinedload(ReviewSession.programme))
+                                .filter_by(join_code=code)) if code else None
+    if session is None:
+        raise NotFound(_l("No session has that join code. Check the code on the screen and try again."))
+    return session
+
+
+def find_participant(token: str) -> Participant:
+    """The participant behind a personal link, with their session and its programme (every page
+    shows all three), in one query."""
+    participant = db.session.scalar(
+        select(Participant)
+        .options(joinedload(Participant.session).joinedload(ReviewSession.programme))
+        .filter_by(token=token)) if token else None
+    if participant is None:
+        raise NotFound(_l("This link is not valid. Ask the facilitator for a new one."))
+    return participant
+
+
+def join_session(session: ReviewSession, name: str, role_group: str) -> Participant:
+    """A new participant in `session`."""
+    name = " ".join(clean_text(name or "").split())
+    if not name:
+        raise UserError(_l("Please write your name."))
+    if len(name) > 120:
+        raise UserError(_l("The name is too long (at most 120 characters)."))
+    if role_group not in ROLE_GROUPS:
+        raise UserError(_l("Please choose your role."))
+    if session.is_locked:
+        raise SessionLocked()
+    participant = Participant(session=session, name=name, role_group=role_group)
+    db.session.add(participant)
+    db.session.commit()
+    return participant
+
+
+def saved_answers(participant: Participant) -> dict[str, Answer]:
+    """{question id: Answer} of everything the participant has saved."""
+    return {a.question_id: a for a in db.session.scalars(select(Answer).filter_by(participant_id=participant.id))}
+
+
+def stored_answers(participant: Participant,
+                   saved: dict[str, Answer] | None = None) -> dict[str, tuple[Any, str]]:
+    """{question id: (value, comment)} of everything the participant has saved."""
+    saved = saved_answers(participant) if saved is None else saved
+    return {question_id: (answer.value, answer.comment) for question_id, answer in saved.items()}
+
+
+def save_step(participant: Participant, answers: dict[str, tuple[Any, str | None]],
+              next_step: int | None = None) -> None:
+    """Store a step's answers (an empty value removes the answer) and where the participant is.
+    The same step saved twice at once (a double click, two tabs) ends with the last answers: the
+    second insert of an answer meets the unique constraint, and is then written as an update."""
+    if participant.session.is_locked:
+        raise SessionLocked()
+    for attempt in range(2):
+        saved = saved_answers(participant)
+        for question_id, (value, comment) in answers.items():
+            comment = comment or ""
+            answer = saved.get(question_id)
+            if value is None and not comment:
+                if answer is not None:
+                    db.session.delete(answer)
+            elif answer is None:
+                db.session.add(Answer(participant_id=participant.id, question_id=question_id,
+                                      value=value, comment=comment))
+            elif answer.value != value or answer.comment != comment:
+                answer.value, answer.comment = value, comment
+        if next_step is not None:
+            participant.current_step = next_step
+        try:
+            db.session.commit()
+            return
+        except IntegrityError:
+            db.session.rollback()
+            if attempt:
+                raise
+
+
+def step_saved_at(saved: dict[str, Answer], section: Section) -> str:
+    """When the answers on a step last changed (ISO, UTC), or "" if never."""
+    times = [saved[q.id].updated_at for q in section.questions if q.id in saved]
+    return max(times).isoformat() + "Z" if times else ""
+
+
+def submit(participant: Participant) -> None:
+    if participant.session.is_locked:
+        raise SessionLocked()
+    if missing_required(participant.session.bank, stored_answers(participant)):
+        raise UserError(_l("Some required questions are not answered yet. They are marked below."))
+    participant.submitted_at = utcnow()
+    db.session.commit()

@@ -1,0 +1,23 @@
+"""The interface languages and how a request's language is chosen."""
+from flask import has_request_context, request
+from flask_babel import get_locale
+
+LANGUAGES = ("nb", "en")
+
+
+def select_locale() -> str:
+    """The language cookie if set, else the browser's preference; bokmål by default.
+    Outside a request (the command line) messages are in English, like the rest of the CLI."""
+    if not has_request_context():
+        return "en"
+    chosen = request.cookies.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    # Norwegian in any form (no, nn, nb) gets bokmål.
+    match = request.accept_languages.best_match(["nb", "no", "nn", "en"], default="nb")
+    return "en" if match == "en" else "nb"
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "nb"
