@@ -9,12 +9,11 @@ from assessment.banks import Bank, Question, get_bank
 from assessment.question_types import question_type
 from assessment.extensions import db
 from assessment.facilitators import create_facilitator, find_facilitator, grant_access
+from assessment.facilitation import (add_proposal, carried_proposals, carry_over_proposals, save_consensus,
+                                     set_proposal_status, set_state)
 from assessment.models import Answer, Facilitator, Participant, Programme, ReviewSession, utcnow
-from assessment.results import consensus_by_question
-from assessment.rules import visible_questions
 from assessment.programmes import create_programme, create_session
-from assessment.facilitation import (add_proposal, carried_proposals, carry_over_proposals,
-                                 save_consensus, session_proposals, set_proposal_status, set_state)
+from assessment.rules import visible_questions
 
 DEMO_PROGRAMME = "Demo: Fjordvik omstillingsprogram"
 DEMO_EMAIL = "demo@example.org"
@@ -123,19 +122,5 @@ def create_demo(today: date) -> Programme:
 
 
 def delete_demo(programme: Programme) -> None:
-    for access in programme.access:
-        db.session.delete(access)
-    proposals = [p for session in programme.sessions for p in session_proposals(session)]
-    for proposal in sorted(proposals, key=lambda p: p.origin_id is None):  # carried copies first
-        db.session.delete(proposal)
-        db.session.flush()
-    for session in programme.sessions:
-        for consensus in consensus_by_question(session).values():
-            db.session.delete(consensus)
-        for participant in session.participants:
-            for answer in participant.answers:
-                db.session.delete(answer)
-            db.session.delete(participant)
-        db.session.delete(session)
     db.session.delete(programme)
     db.session.commit()

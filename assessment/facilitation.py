@@ -112,11 +112,6 @@ def save_consensus(session: ReviewSession, question_id: str, grade: int | None, 
     return consensus
 
 
-def consensus_grades(session: ReviewSession) -> dict[str, int | None]:
-    return {c.question_id: c.grade for c in db.session.scalars(
-        select(Consensus).filter_by(session_id=session.id))}
-
-
 # ---------------------------------------------------------------- proposals
 
 ANY = object()  # session_proposals: of every question

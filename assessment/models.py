@@ -84,8 +84,8 @@ class Programme(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     sessions: Mapped[list[ReviewSession]] = relationship(
-        back_populates="programme", order_by="(ReviewSession.programme_year, ReviewSession.id)"
-    )
+        back_populates="programme", order_by="(ReviewSession.programme_year, ReviewSession.id)",
+        cascade="all, delete-orphan")
     access: Mapped[list[ProgrammeAccess]] = relationship(cascade="all, delete-orphan")
 
 

@@ -154,7 +154,33 @@ def progress(session: ReviewSession, answers=None) -> list[ParticipantProgress]:
 
 
 def consensus_by_question(session: ReviewSession) -> dict[str, Consensus]:
-    return {c.question_id: c for c in db.session.scalars(select(Consensus).filter_by(session_id=session.id))}
+    """The session's agreed grades with their conclusions and dissent, by question id."""
+    return {c.question_id: c for c in session.consensus}
+
+
+def consensus_grades(session: ReviewSession) -> dict[str, int | None]:
+    """The session's agreed grade for each indicator that has one recorded, by question id."""
+    return {c.question_id: c.grade for c in session.consensus}
+
+
+@dataclass
+class YearResult:
+    """One session in a programme's history: its agreed grades and their weighted total."""
+
+    session: ReviewSession
+    grades: dict[str, int | None]
+    total: float | None
+
+
+def programme_history(programme, bank_id: str, up_to_year: int | None = None) -> list[YearResult]:
+    """A programme's sessions run with one bank, year by year (to `up_to_year` when given)."""
+    history = []
+    for session in programme.sessions:
+        if session.bank_id != bank_id or (up_to_year is not None and session.programme_year > up_to_year):
+            continue
+        grades = consensus_grades(session)
+        history.append(YearResult(session, grades, session_total(session.bank, session.programme_year, grades)))
+    return history
 
 
 def session_total(bank: Bank, programme_year: int, grades: dict[str, Any]) -> float | None:

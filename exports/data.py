@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from assessment.banks import Bank, Question
 from assessment.extensions import db
-from assessment.models import Answer, Consensus, Participant, Proposal, ReviewSession
-from assessment.results import (IndicatorResult, collect_answers, indicator_results,
-                                participant_label, session_total)
+from assessment.models import Answer, Participant, Proposal, ReviewSession
+from assessment.results import (IndicatorResult, YearResult, collect_answers, consensus_by_question,
+                                consensus_grades, indicator_results, participant_label, programme_history,
+                                session_total)
 from assessment.facilitation import previous_session
 from assessment.question_types import question_type
 
@@ -66,7 +67,7 @@ class SessionData:
     carried: list[ProposalRow]
     total: float | None
     previous: ReviewSession | None
-    history: list[tuple[ReviewSession, dict[str, int | None], float | None]] = field(default_factory=list)
+    history: list[YearResult] = field(default_factory=list)  # this bank's sessions, up to this year
     other_sessions: list[SessionData] = field(default_factory=list)  # fact sheet, closure of the programme
 
 
@@ -81,8 +82,7 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
     bank = session.bank
     answers = collect_answers(session)
     results = {r.question.id: r for r in indicator_results(session, answers)}
-    consensus = {c.question_id: c for c in db.session.scalars(
-        select(Consensus).filter_by(session_id=session.id))}
+    consensus = consensus_by_question(session)
     changed = {(pid, qid): at for pid, qid, at in db.session.execute(
         select(Answer.participant_id, Answer.question_id, Answer.updated_at)
         .join(Participant).filter(Participant.session_id == session.id))}
@@ -106,23 +106,19 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
         indicators.append(IndicatorRow(question, question.label.get(lang), group, results[question.id],
                                        c.grade if c else None, c.conclusion if c else "",
                                        c.dissent if c else ""))
-    proposals = list(db.session.scalars(select(Proposal).filter_by(session_id=session.id).order_by(Proposal.id)))
-    grades = {qid: c.grade for qid, c in consensus.items()}
+    proposals = session.proposals
     data = SessionData(
         session=session, bank=bank, lang=lang, participants_by_role=by_role, indicators=indicators,
         answers=rows,
         proposals=[_proposal_row(p, bank, lang, session.programme_year) for p in proposals if not p.origin_year],
         carried=[_proposal_row(p, bank, lang, session.programme_year) for p in proposals if p.origin_year],
-        total=session_total(bank, session.programme_year, grades),
+        total=session_total(bank, session.programme_year, consensus_grades(session)),
         previous=previous_session(session),
     )
     if with_programme:
+        data.history = programme_history(session.programme, session.bank_id, up_to_year=session.programme_year)
         for other in session.programme.sessions:
-            if other.bank_id == session.bank_id:
-                other_grades = {c.question_id: c.grade for c in db.session.scalars(
-                    select(Consensus).filter_by(session_id=other.id))}
-                data.history.append((other, other_grades, session_total(other.bank, other.programme_year, other_grades)))
-            elif other.bank.kind in ("fact_sheet", "closure_review"):
+            if other.bank_id != session.bank_id and other.bank.kind in ("fact_sheet", "closure_review"):
                 data.other_sessions.append(session_data(other, lang, with_programme=False))
     return data
 

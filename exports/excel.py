@@ -183,10 +183,10 @@ def answers_by_question_sheet(ws: Worksheet, other: SessionData, lang: str) -> N
 def history_sheet(ws: Worksheet, data: SessionData) -> None:
     lang = data.lang
     ws.title = safe_title(header("history", lang))
-    sessions = [s for s, _grades, _total in data.history]
+    sessions = [year.session for year in data.history]
     headers = [header("indicator", lang)] + [f"{header('year', lang)} {s.programme_year}" for s in sessions]
-    rows = [[i.label] + [grades.get(i.question.id) for _s, grades, _t in data.history] for i in data.indicators]
-    rows.append([header("weighted_total", lang)] + [_round(total) for _s, _g, total in data.history])
+    rows = [[i.label] + [year.grades.get(i.question.id) for year in data.history] for i in data.indicators]
+    rows.append([header("weighted_total", lang)] + [_round(year.total) for year in data.history])
     last = table(ws, headers, rows, [46] + [10] * len(sessions), wrap_columns=(1,))
     if sessions and data.indicators:
         chart = LineChart()

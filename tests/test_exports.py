@@ -223,3 +223,13 @@ def test_exports_need_access(app, client, filled):
     login(client, "annen@example.org")
     for url in ("export.xlsx", "report", "report.md", "export.json", "answers.csv", "exports"):
         assert client.get(f"/sessions/{filled.id}/{url}").status_code == 404, url
+
+
+def test_an_earlier_years_workbook_shows_no_later_year_in_its_history(client, filled):
+    login(client)
+    later = create_session(filled.programme, filled.bank, 3, title="År 3")
+    facilitation.save_consensus(later, "plan", 6, "", "", None)
+    book, _raw = workbook_of(client, filled)
+    assert [cell.value for cell in book["Historikk"][1]] == ["Indikator", "År 2"]
+    book, _raw = workbook_of(client, later)
+    assert [cell.value for cell in book["Historikk"][1]] == ["Indikator", "År 2", "År 3"]

@@ -11,7 +11,7 @@ from web.access import session_or_404
 from assessment.extensions import db
 from web.locale import current_language
 from assessment.models import Proposal
-from assessment.results import (collect_answers, consensus_by_question, discussion_agenda,
+from assessment.results import (collect_answers, consensus_by_question, consensus_grades, discussion_agenda,
                                 divergence_rules, indicator_results, live_version, other_answers,
                                 progress, session_total)
 from assessment.errors import UserError
@@ -33,7 +33,7 @@ def _dashboard_context(session, version: str | None = None) -> dict:
     answers = collect_answers(session)
     results = indicator_results(session, answers)
     consensus = consensus_by_question(session)
-    grades = {qid: c.grade for qid, c in consensus.items()}
+    grades = consensus_grades(session)
     means = {r.question.id: r.stats.mean for r in results}
     return {
         "session": session, "bank": session.bank, "lang": current_language(),

@@ -17,7 +17,7 @@ from assessment.banks import load_banks
 from web.links import public_url_for
 from web.locale import current_language
 from assessment.models import SESSION_STATES
-from assessment.results import consensus_by_question, session_total
+from assessment.results import consensus_grades, programme_history, session_total
 from forms.base import error_text
 from forms.facilitate import InviteForm, ProgrammeForm, SessionForm, ShareForm
 from assessment.labels import ROLE_LABELS
@@ -76,21 +76,11 @@ def programme(programme_id: int):
 
 
 def _history(programme) -> dict:
-    """Consensus per indicator across the programme's years, for each bank used."""
-    by_bank: dict[str, dict] = {}
-    for session in programme.sessions:
-        bank = session.bank
-        if not bank.indicators:
-            continue
-        entry = by_bank.setdefault(bank.id, {"bank": bank, "sessions": [], "rows": {}})
-        entry["sessions"].append(session)
-        consensus = consensus_by_question(session)
-        grades = {qid: c.grade for qid, c in consensus.items()}
-        session.total = session_total(bank, session.programme_year, grades)
-        for question in bank.indicators:
-            row = entry["rows"].setdefault(question.id, {"question": question, "grades": {}})
-            row["grades"][session.id] = grades.get(question.id)
-    return by_bank
+    """Consensus per indicator across the programme's years, for each bank with indicators; the
+    indicators are those of the bank's latest session."""
+    bank_ids = dict.fromkeys(s.bank_id for s in programme.sessions if s.bank.indicators)
+    return {bank_id: {"bank": years[-1].session.bank, "years": years}
+            for bank_id in bank_ids for years in [programme_history(programme, bank_id)]}
 
 
 @bp.route("/programmes/<int:programme_id>/share", methods=["POST"])
@@ -109,7 +99,7 @@ def session(session_id: int):
     session = session_or_404(session_id)
     invite = InviteForm(prefix="invite")
     invite.role_group.choices = [SelectChoice(k, v) for k, v in ROLE_LABELS.items()]
-    grades = {qid: c.grade for qid, c in consensus_by_question(session).items()}
+    grades = consensus_grades(session)
     return render_template("facilitate/session.html", session=session, bank=session.bank,
                            invite=invite, states=SESSION_STATES, role_labels=ROLE_LABELS,
                            previous=facilitation.previous_session(session),
