@@ -13,8 +13,9 @@ from flask_babel import format_date, format_datetime, format_decimal
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assessment.extensions import babel, csrf, db, limiter, login_manager, migrate
-from assessment.labels import PRIORITY_LABELS, STATE_LABELS, STATUS_LABELS, label
-from web.locale import current_language, select_locale
+from assessment.labels import (PRIORITY_LABELS, ROLE_LABELS, ROLE_SHORT_LABELS, STATE_LABELS,
+                               STATUS_LABELS)
+from web.locale import current_language, label_for, select_locale
 
 def database_url(instance_path: str) -> str:
     """DATABASE_URL if set (postgresql:// gets the psycopg 3 driver), else a SQLite file in instance/."""
@@ -127,9 +128,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(
         current_language=current_language,
         format_decimal=format_decimal,
-        state_label=lambda key: label(STATE_LABELS, key),
-        status_label=lambda key: label(STATUS_LABELS, key),
-        priority_label=lambda key: label(PRIORITY_LABELS, key),
+        state_label=lambda key: label_for(STATE_LABELS, key),
+        status_label=lambda key: label_for(STATUS_LABELS, key),
+        priority_label=lambda key: label_for(PRIORITY_LABELS, key),
+        role_label=lambda key: label_for(ROLE_LABELS, key),
+        role_short_label=lambda key: label_for(ROLE_SHORT_LABELS, key),
         has_exports=lambda: "exports" in app.blueprints,
         render_question=render_question,  # the step page's questions (macros.html, cached)
         public_url_for=public_url_for,

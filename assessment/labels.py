@@ -1,28 +1,42 @@
-"""What the interface calls the app's fixed values: roles, session states, priorities, statuses."""
-from flask_babel import lazy_gettext as _l
+"""What the app's fixed values are called: roles, session states, priorities, statuses. English
+message ids, translated by Babel where they are shown: `label(...)` for a given language (exports),
+gettext in the web layer."""
+from __future__ import annotations
+
+from assessment.i18n import N_, translate
 
 ROLE_LABELS = {
-    "leadership": _l("Programme leadership (board member or programme manager)"),
-    "observer_county": _l("Observer from the county"),
-    "observer_innovation_norway": _l("Observer from Innovation Norway"),
-    "observer_municipality": _l("Observer from the municipality"),
+    "leadership": N_("Programme leadership (board member or programme manager)"),
+    "observer_county": N_("Observer from the county"),
+    "observer_innovation_norway": N_("Observer from Innovation Norway"),
+    "observer_municipality": N_("Observer from the municipality"),
 }
 ROLE_SHORT_LABELS = {
-    "leadership": _l("Leadership"),
-    "observer_county": _l("County"),
-    "observer_innovation_norway": _l("Innovation Norway"),
-    "observer_municipality": _l("Municipality"),
+    "leadership": N_("Leadership"),
+    "observer_county": N_("County"),
+    "observer_innovation_norway": N_("Innovation Norway"),
+    "observer_municipality": N_("Municipality"),
 }
 STATE_LABELS = {
-    "preparation": _l("Preparation"),
-    "scoring": _l("Scoring"),
-    "discussion": _l("Discussion"),
-    "closed": _l("Closed (locked)"),
+    "preparation": N_("Preparation"),
+    "scoring": N_("Scoring"),
+    "discussion": N_("Discussion"),
+    "closed": N_("Closed (locked)"),
 }
-PRIORITY_LABELS = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
-STATUS_LABELS = {"new": _l("New"), "in_progress": _l("In progress"), "done": _l("Done"),
-                 "dropped": _l("Dropped")}
+PRIORITY_LABELS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
+STATUS_LABELS = {"new": N_("New"), "in_progress": N_("In progress"), "done": N_("Done"),
+                 "dropped": N_("Dropped")}
 
 
-def label(mapping: dict, key: str) -> str:
-    return str(mapping.get(key, key))
+def label(labels: dict[str, str], key: str, lang: str) -> str:
+    """The name of `key` in `lang`; the key itself when it has none."""
+    return translate(labels[key], lang) if key in labels else key
+
+
+def key_for(labels: dict[str, str], shown: str) -> str | None:
+    """The key whose name is `shown` in any language, or the key itself (reading a workbook back)."""
+    shown = (shown or "").strip().lower()
+    for key, message in labels.items():
+        if shown in (message.lower(), translate(message, "nb").lower(), key):
+            return key
+    return None

@@ -18,7 +18,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.cells import cell_text, is_formula_like
 from exports.data import SessionData
-from exports.labels import PRIORITY_NAMES, ROLE_NAMES, STATUS_NAMES, header, text
+from assessment.labels import PRIORITY_LABELS, ROLE_SHORT_LABELS, STATUS_LABELS, label
+from exports.labels import header
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -89,9 +90,9 @@ def summary_sheet(ws: Worksheet, data: SessionData) -> None:
         (header("bank", lang), f"{bank.title.get(lang)} ({bank.id} {bank.version})"),
         (header("bank_hash", lang), session.bank_hash),
         (header("weighted_total", lang), _round(data.total)),
-    ] + [(text(ROLE_NAMES, role, lang), count) for role, count in sorted(data.participants_by_role.items())]
-    for row, (label, value) in enumerate(facts, start=1):
-        put(ws, row, 1, label).font = HEADER_FONT
+    ] + [(label(ROLE_SHORT_LABELS, role, lang), count) for role, count in sorted(data.participants_by_role.items())]
+    for row, (name, value) in enumerate(facts, start=1):
+        put(ws, row, 1, name).font = HEADER_FONT
         put(ws, row, 2, value, number_format="yyyy-mm-dd" if isinstance(value, date) else None)
     start = len(facts) + 2
     headers = [header(h, lang) for h in ("indicator", "group", "consensus", "conclusion", "dissent",
@@ -138,7 +139,7 @@ def answers_sheet(ws: Worksheet, data: SessionData) -> None:
     ws.title = safe_title(header("answers", lang))
     headers = [header(h, lang) for h in ("participant", "role", "section", "question_id", "question",
                                          "value", "value_label", "comment", "changed")]
-    rows = ([a.participant, text(ROLE_NAMES, a.role_group, lang), a.section, a.question_id, a.question,
+    rows = ([a.participant, label(ROLE_SHORT_LABELS, a.role_group, lang), a.section, a.question_id, a.question,
              a.cell, a.value_label, a.comment, a.changed] for a in data.answers)
     table(ws, headers, rows, [20, 16, 22, 24, 46, 12, 30, 50, 18], wrap_columns=(5, 8),
           formats={9: "yyyy-mm-dd hh:mm"})
@@ -152,13 +153,13 @@ def proposals_sheet(ws: Worksheet, data: SessionData) -> None:
                                          "status", "year", "question_id")]
     proposals = data.proposals + data.carried
     rows = ([p.indicator or header("whole_programme", lang), p.text, p.owner, p.deadline,
-             text(PRIORITY_NAMES, p.priority, lang), text(STATUS_NAMES, p.status, lang), p.year,
+             label(PRIORITY_LABELS, p.priority, lang), label(STATUS_LABELS, p.status, lang), p.year,
              p.question_id or ""] for p in proposals)
     last = table(ws, headers, rows, [40, 60, 22, 14, 12, 16, 8, 22], wrap_columns=(1, 2),
                  formats={4: "yyyy-mm-dd"})
     room = max(last, 1) + 200  # drop-downs for rows added by hand too
-    for column, names in (("E", PRIORITY_NAMES), ("F", STATUS_NAMES)):
-        choices = ",".join(text(names, key, lang) for key in names)
+    for column, names in (("E", PRIORITY_LABELS), ("F", STATUS_LABELS)):
+        choices = ",".join(label(names, key, lang) for key in names)
         validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True,
                                     showErrorMessage=True, errorTitle=header("proposals", lang),
                                     error=header("choose_from_list", lang))

@@ -1,108 +1,82 @@
-"""Column headers and value names of the exports, in bokmål and English. Plain data: the workbook
-builder takes a language, not a request."""
+"""Column headers, sheet titles and report headings of the exports: English message ids,
+translated by Babel for the language an export is built in."""
 from __future__ import annotations
 
+from assessment.i18n import N_, translate
+
 HEADERS = {
-    "summary": ("Sammendrag", "Summary"),
-    "indicators": ("Indikatorer", "Indicators"),
-    "answers": ("Svar", "Answers"),
-    "proposals": ("Forbedringsforslag", "Proposals"),
-    "history": ("Historikk", "History"),
-    "fact_sheet": ("Faktaark", "Fact sheet"),
-    "closure": ("Avslutning", "Closure"),
-    "programme": ("Program", "Programme"),
-    "municipality": ("Kommune", "Municipality"),
-    "session": ("Økt", "Session"),
-    "date": ("Dato", "Date"),
-    "programme_year": ("Programår", "Programme year"),
-    "bank": ("Spørsmålsbank", "Question bank"),
-    "bank_hash": ("Bankens kontrollsum", "Bank hash"),
-    "weighted_total": ("Vektet totalsum", "Weighted total"),
-    "indicator": ("Indikator", "Indicator"),
-    "group": ("Gruppe", "Group"),
-    "consensus": ("Felles karakter", "Consensus grade"),
-    "conclusion": ("Konklusjon", "Conclusion"),
-    "dissent": ("Dissens", "Dissent"),
-    "leadership_mean": ("Snitt ledelsen", "Leadership mean"),
-    "observer_mean": ("Snitt observatører", "Observer mean"),
-    "mean_all": ("Snitt alle", "Mean, all"),
-    "chart_title": ("Felles karakter og snitt per indikator", "Consensus and means per indicator"),
-    "grade": ("Karakter", "Grade"),
-    "question_id": ("Spørsmåls-id", "Question id"),
-    "who": ("Hvem", "Who"),
-    "all": ("Alle", "All"),
-    "leadership": ("Ledelsen", "Leadership"),
-    "observers": ("Observatører", "Observers"),
-    "n": ("Antall", "n"),
-    "cannot_assess": ("Kan ikke vurdere", "Cannot assess"),
-    "mean": ("Snitt", "Mean"),
-    "median": ("Median", "Median"),
-    "min": ("Min", "Min"),
-    "max": ("Maks", "Max"),
-    "stdev": ("Standardavvik", "Std. dev."),
-    "divergent": ("Sprikende", "Divergent"),
-    "yes": ("Ja", "Yes"),
-    "no": ("Nei", "No"),
-    "participant": ("Deltaker", "Participant"),
-    "role": ("Rolle", "Role"),
-    "section": ("Steg", "Step"),
-    "question": ("Spørsmål", "Question"),
-    "value": ("Verdi", "Value"),
-    "value_label": ("Svar i tekst", "Value as text"),
-    "comment": ("Begrunnelse", "Justification"),
-    "changed": ("Sist endret", "Last changed"),
-    "proposal": ("Forslag", "Proposal"),
-    "owner": ("Ansvarlig", "Owner"),
-    "deadline": ("Frist", "Deadline"),
-    "priority": ("Prioritet", "Priority"),
-    "status": ("Status", "Status"),
-    "year": ("År", "Year"),
-    "whole_programme": ("Programmet som helhet", "The programme as a whole"),
-    "choose_from_list": ("Velg fra listen.", "Choose from the list."),
-    "history_chart": ("Felles karakter gjennom årene", "Consensus over the years"),
+    "summary": N_("Summary"),
+    "indicators": N_("Indicators"),
+    "answers": N_("Answers"),
+    "proposals": N_("Proposals"),
+    "history": N_("History"),
+    "fact_sheet": N_("Fact sheet"),
+    "closure": N_("Closure"),
+    "programme": N_("Programme"),
+    "municipality": N_("Municipality"),
+    "session": N_("Session"),
+    "date": N_("Date"),
+    "programme_year": N_("Programme year"),
+    "bank": N_("Question bank"),
+    "bank_hash": N_("Bank hash"),
+    "weighted_total": N_("Weighted total"),
+    "indicator": N_("Indicator"),
+    "group": N_("Group"),
+    "consensus": N_("Consensus grade"),
+    "conclusion": N_("Conclusion"),
+    "dissent": N_("Dissent"),
+    "leadership_mean": N_("Leadership mean"),
+    "observer_mean": N_("Observer mean"),
+    "mean_all": N_("Mean, all"),
+    "chart_title": N_("Consensus and means per indicator"),
+    "grade": N_("Grade"),
+    "question_id": N_("Question id"),
+    "who": N_("Who"),
+    "all": N_("All"),
+    "leadership": N_("Leadership"),
+    "observers": N_("Observers"),
+    "n": N_("n"),
+    "cannot_assess": N_("Cannot assess"),
+    "mean": N_("Mean"),
+    "median": N_("Median"),
+    "min": N_("Min"),
+    "max": N_("Max"),
+    "stdev": N_("Std. dev."),
+    "divergent": N_("Divergent"),
+    "yes": N_("Yes"),
+    "no": N_("No"),
+    "participant": N_("Participant"),
+    "role": N_("Role"),
+    "section": N_("Step"),
+    "question": N_("Question"),
+    "value": N_("Value"),
+    "value_label": N_("Value as text"),
+    "comment": N_("Justification"),
+    "changed": N_("Last changed"),
+    "proposal": N_("Proposal"),
+    "owner": N_("Owner"),
+    "deadline": N_("Deadline"),
+    "priority": N_("Priority"),
+    "status": N_("Status"),
+    "year": N_("Year"),
+    "whole_programme": N_("The programme as a whole"),
+    "choose_from_list": N_("Choose from the list."),
+    "history_chart": N_("Consensus over the years"),
+    "report": N_("Report draft"),
+    "facts": N_("Facts"),
+    "participants": N_("Participants"),
+    "results": N_("Results"),
+    "conclusions": N_("Conclusions per indicator"),
+    "agreement": N_("Strongest agreement"),
+    "disagreement": N_("Strongest disagreement"),
+    "last_year": N_("Last year's proposals and their status"),
+    "closure_answers": N_("Closure review answers"),
+    "fact_sheet_answers": N_("Fact sheet"),
+    "no_proposals": N_("No proposals recorded."),
+    "not_set": N_("not set"),
+    "draft_note": N_("Draft made by Statusvurdering. Edit before sending."),
 }
-ROLE_NAMES = {
-    "leadership": ("Ledelsen", "Leadership"),
-    "observer_county": ("Fylkeskommunen", "County"),
-    "observer_innovation_norway": ("Innovasjon Norge", "Innovation Norway"),
-    "observer_municipality": ("Kommunen", "Municipality"),
-}
-PRIORITY_NAMES = {"high": ("Høy", "High"), "medium": ("Middels", "Medium"), "low": ("Lav", "Low")}
-STATUS_NAMES = {"new": ("Ny", "New"), "in_progress": ("Påbegynt", "In progress"),
-                "done": ("Gjennomført", "Done"), "dropped": ("Droppet", "Dropped")}
-
-
-def text(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:
-    pair = names.get(key)
-    return key if pair is None else pair[1 if lang == "en" else 0]
 
 
 def header(key: str, lang: str) -> str:
-    return text(HEADERS, key, lang)
-
-
-def key_for(names: dict[str, tuple[str, str]], shown: str) -> str | None:
-    """The key of a name shown in either language (for reading a workbook back)."""
-    shown = (shown or "").strip().lower()
-    for key, pair in names.items():
-        if shown in (pair[0].lower(), pair[1].lower(), key):
-            return key
-    return None
-
-REPORT = {
-    "report": ("Rapportutkast", "Report draft"),
-    "facts": ("Fakta", "Facts"),
-    "participants": ("Deltakere", "Participants"),
-    "results": ("Resultater", "Results"),
-    "conclusions": ("Konklusjoner per indikator", "Conclusions per indicator"),
-    "agreement": ("Størst enighet", "Strongest agreement"),
-    "disagreement": ("Størst uenighet", "Strongest disagreement"),
-    "last_year": ("Fjorårets forslag og status", "Last year's proposals and their status"),
-    "closure_answers": ("Svar i avslutningsvurderingen", "Closure review answers"),
-    "fact_sheet_answers": ("Faktaark", "Fact sheet"),
-    "no_proposals": ("Ingen forslag registrert.", "No proposals recorded."),
-    "not_set": ("ikke satt", "not set"),
-    "draft_note": ("Utkast laget av Statusvurdering. Rediger før det sendes ut.",
-                   "Draft made by Statusvurdering. Edit before sending."),
-}
-HEADERS.update(REPORT)
+    return translate(HEADERS[key], lang)

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from assessment.banks import Bank
 from assessment.question_types import clean_text
 from assessment.errors import UserError
-from exports.labels import HEADERS, PRIORITY_NAMES, STATUS_NAMES, key_for
+from assessment.labels import PRIORITY_LABELS, STATUS_LABELS, key_for
+from exports.labels import HEADERS, header
 
 MAX_UPLOAD = 2 * 1024 * 1024          # bytes of the uploaded file
 MAX_UNPACKED = 30 * 1024 * 1024       # bytes of everything inside it (zip bombs stop here)
@@ -53,7 +54,7 @@ def read_proposals(content: bytes, bank: Bank) -> list[dict]:
 
 
 def _proposal_rows(workbook, bank: Bank) -> list[dict]:
-    titles = {HEADERS["proposals"][0].lower(), HEADERS["proposals"][1].lower()}
+    titles = {header("proposals", lang).lower() for lang in ("nb", "en")}
     sheet = next((ws for ws in workbook.worksheets if ws.title.lower() in titles), None)
     if sheet is None:
         raise UserError(_l("The workbook has no sheet named Forbedringsforslag or Proposals."))
@@ -90,8 +91,8 @@ def _proposal_rows(workbook, bank: Bank) -> list[dict]:
         proposals.append({
             "question_id": question_id, "text": proposal_text[:5000],
             "owner": _text(cell("owner"))[:200], "deadline": deadline,
-            "priority": key_for(PRIORITY_NAMES, _text(cell("priority"))) or "medium",
-            "status": key_for(STATUS_NAMES, _text(cell("status"))) or "new",
+            "priority": key_for(PRIORITY_LABELS, _text(cell("priority"))) or "medium",
+            "status": key_for(STATUS_LABELS, _text(cell("status"))) or "new",
             "year": int(year) if isinstance(year, (int, float)) and 1 <= year <= 6 else None,
         })
     return proposals

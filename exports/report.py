@@ -9,7 +9,8 @@ from markupsafe import Markup, escape
 
 from assessment.markup import render_markdown
 from exports.data import IndicatorRow, SessionData
-from exports.labels import PRIORITY_NAMES, ROLE_NAMES, STATUS_NAMES, header, text
+from assessment.labels import PRIORITY_LABELS, ROLE_SHORT_LABELS, STATUS_LABELS, label
+from exports.labels import header
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "exports"
 _environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False,
@@ -55,9 +56,9 @@ def report_markdown(data: SessionData) -> str:
     return _environment.get_template("report.md").render(
         data=data, session=data.session, bank=data.bank, lang=lang,
         t=lambda key: header(key, lang), num=lambda v: _number(v, lang),
-        role_name=lambda key: text(ROLE_NAMES, key, lang),
-        priority=lambda key: text(PRIORITY_NAMES, key, lang),
-        status=lambda key: text(STATUS_NAMES, key, lang),
+        role_name=lambda key: label(ROLE_SHORT_LABELS, key, lang),
+        priority=lambda key: label(PRIORITY_LABELS, key, lang),
+        status=lambda key: label(STATUS_LABELS, key, lang),
         agreement=agreement, disagreement=disagreement,
         answer_sections=answer_sections, other_by_question=_by_question,
     )

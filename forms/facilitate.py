@@ -73,9 +73,9 @@ class ProposalForm(Form):
     owner = StringField(_l("Owner"), validators=[Optional(), Length(max=200)])
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     priority = SelectField(_l("Priority"), default="medium",
-                           choices=[SelectChoice(k, v) for k, v in PRIORITY_LABELS.items()])
+                           choices=[SelectChoice(k, _l(v)) for k, v in PRIORITY_LABELS.items()])
     status = SelectField(_l("Status"), default="new",
-                         choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()])
+                         choices=[SelectChoice(k, _l(v)) for k, v in STATUS_LABELS.items()])
 
 
 assert set(PRIORITY_LABELS) == set(PRIORITIES) and set(STATUS_LABELS) == set(PROPOSAL_STATUSES)

@@ -18,5 +18,5 @@ class JoinForm(Form):
         DataRequired(_l("Please write your name.")),
         Length(max=120, message=_l("At most %(max)d characters, please."))],
         render_kw={"autocomplete": "name"})
-    role_group = RadioField(_l("Your role"), choices=[SelectChoice(v, l) for v, l in ROLE_LABELS.items()],
+    role_group = RadioField(_l("Your role"), choices=[SelectChoice(v, _l(l)) for v, l in ROLE_LABELS.items()],
                             validators=[DataRequired(_l("Please choose your role."))])

@@ -61,7 +61,7 @@ def test_workbook_has_every_sheet_with_typed_values(client, filled):
     summary = book["Sammendrag"]
     facts = {summary.cell(r, 1).value: summary.cell(r, 2).value for r in range(1, 12)}
     assert facts["Programår"] == 2 and "mini 1" in facts["Spørsmålsbank"]
-    assert facts["Ledelsen"] == 2 and facts["Fylkeskommunen"] == 1
+    assert facts["Omstillingsledelsen"] == 2 and facts["Fylke"] == 1
     rows = list(summary.iter_rows(values_only=True))
     plan = next(r for r in rows if r and r[0] == "Planarbeid")
     assert plan[2] == 4 and isinstance(plan[5], float) and plan[5] == 3.5 and plan[6] == 6
@@ -233,3 +233,17 @@ def test_an_earlier_years_workbook_shows_no_later_year_in_its_history(client, fi
     assert [cell.value for cell in book["Historikk"][1]] == ["Indikator", "År 2"]
     book, _raw = workbook_of(client, later)
     assert [cell.value for cell in book["Historikk"][1]] == ["Indikator", "År 2", "År 3"]
+
+
+@pytest.mark.parametrize("lang, yes, role, sheet", [("nb", "Ja", "Omstillingsledelsen", "Svar"),
+                                                    ("en", "Yes", "Leadership", "Answers")])
+def test_an_export_built_outside_a_request_speaks_the_language_it_is_given(filled, lang, yes, role, sheet):
+    from exports.data import session_data
+    from exports.excel import build_workbook
+
+    book = load_workbook(io.BytesIO(build_workbook(session_data(filled, lang))))
+    rows = list(book[sheet].iter_rows(values_only=True))
+    known = [row for row in rows if row[3] == "role_known"]
+    assert known and all(row[6] == yes for row in known) and role in {row[1] for row in known}
+    dates = [row for row in rows if row[3] == "next_meeting"]
+    assert dates[0][6] == ("1. mars 2027" if lang == "nb" else "March 1, 2027")

@@ -18,7 +18,6 @@ from assessment.errors import UserError
 from forms.base import error_text
 from forms.facilitate import ConsensusForm, DivergenceRulesForm, ProposalForm
 from assessment.question_types import display as display_value
-from assessment.labels import ROLE_SHORT_LABELS
 
 bp = Blueprint("discussion", __name__)
 
@@ -40,7 +39,7 @@ def _dashboard_context(session, version: str | None = None) -> dict:
         "results": results, "progress": progress(session, answers), "consensus": consensus,
         "total": session_total(session.bank, session.programme_year, grades),
         "score_total": session_total(session.bank, session.programme_year, means),
-        "role_labels": ROLE_SHORT_LABELS, "version": version or live_version(session),
+        "version": version or live_version(session),
     }
 
 

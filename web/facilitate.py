@@ -6,6 +6,7 @@ import io
 import segno
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from assessment import data_care, facilitation, facilitators, participation
@@ -98,10 +99,10 @@ def share(programme_id: int):
 def session(session_id: int):
     session = session_or_404(session_id)
     invite = InviteForm(prefix="invite")
-    invite.role_group.choices = [SelectChoice(k, v) for k, v in ROLE_LABELS.items()]
+    invite.role_group.choices = [SelectChoice(k, _l(v)) for k, v in ROLE_LABELS.items()]
     grades = consensus_grades(session)
     return render_template("facilitate/session.html", session=session, bank=session.bank,
-                           invite=invite, states=SESSION_STATES, role_labels=ROLE_LABELS,
+                           invite=invite, states=SESSION_STATES,
                            previous=facilitation.previous_session(session),
                            total=session_total(session.bank, session.programme_year, grades),
                            lang=current_language())
@@ -140,7 +141,7 @@ def reveal(session_id: int):
 def invite(session_id: int):
     session = session_or_404(session_id)
     form = InviteForm(prefix="invite")
-    form.role_group.choices = [SelectChoice(k, v) for k, v in ROLE_LABELS.items()]
+    form.role_group.choices = [SelectChoice(k, _l(v)) for k, v in ROLE_LABELS.items()]
     if not form.validate_on_submit():
         raise UserError(error_text(form))
     participant = participation.join_session(session, form.name.data, form.role_group.data)

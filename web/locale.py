@@ -1,6 +1,6 @@
 """The interface languages and how a request's language is chosen."""
 from flask import has_request_context, request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 LANGUAGES = ("nb", "en")
 
@@ -21,3 +21,8 @@ def select_locale() -> str:
 def current_language() -> str:
     locale = get_locale()
     return "en" if locale is not None and locale.language == "en" else "nb"
+
+
+def label_for(labels: dict[str, str], key: str) -> str:
+    """The name of a fixed value (assessment/labels.py) in this request's language."""
+    return gettext(labels[key]) if key in labels else key

@@ -10,7 +10,6 @@ from web.limits import failed_attempt_limit
 from web.locale import current_language
 from assessment.participation import find_participant, find_session_by_code
 from assessment.question_types import display as display_value
-from assessment.labels import ROLE_LABELS
 from forms.join import JoinForm
 from forms.step import make_step_form
 
@@ -180,7 +179,6 @@ def _review_context(participant) -> dict:
         "bank": bank,
         "steps": steps,
         "missing_count": len(missing),
-        "role_label": ROLE_LABELS.get(participant.role_group, participant.role_group),
         "lang": lang,
     }
 
