@@ -133,8 +133,7 @@ def create_app(config: dict | None = None) -> Flask:
         priority_label=lambda key: label_for(PRIORITY_LABELS, key),
         role_label=lambda key: label_for(ROLE_LABELS, key),
         role_short_label=lambda key: label_for(ROLE_SHORT_LABELS, key),
-        has_exports=lambda: "exports" in app.blueprints,
-        render_question=render_question,  # the step page's questions (macros.html, cached)
+        render_question=render_question,  # a step page's question, by its type's macro
         public_url_for=public_url_for,
     )
     register_error_handlers(app)

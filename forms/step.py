@@ -115,16 +115,8 @@ def _is_empty(field) -> bool:
     return not any(str(item).strip() for item in data)
 
 
-# A section's form class, per language: building it (a class with fifty fields) costs more than
-# using it. Keyed by the section object's id, which stays taken while the entry holds the section.
-_form_classes: dict[tuple[int, str], tuple[Section, type[StepForm]]] = {}
-
-
 def step_form_class(section: Section, lang: str) -> type[StepForm]:
     """The form class for `section`: one field per question, and a justification per scale."""
-    cached = _form_classes.get((id(section), lang))
-    if cached is not None and cached[0] is section:
-        return cached[1]
     attrs: dict[str, Any] = {}
     for question in section.questions:
         field = make_field(question, lang, [Shown(question)])
@@ -133,11 +125,7 @@ def step_form_class(section: Section, lang: str) -> type[StepForm]:
         if question.comment != "none":  # a justification box (scale questions)
             attrs[question.id + COMMENT_SUFFIX] = TextAreaField(
                 _l("Justification"), validators=[Justified(question), Length(max=COMMENT_MAX_LENGTH)])
-    form_class = type("SectionStepForm", (StepForm,), attrs)
-    if len(_form_classes) > 256:  # banks come and go only with new bank versions
-        _form_classes.clear()
-    _form_classes[(id(section), lang)] = (section, form_class)
-    return form_class
+    return type("SectionStepForm", (StepForm,), attrs)
 
 
 def make_step_form(section: Section, known_values: dict[str, Any], lang: str,
