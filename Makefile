@@ -1,7 +1,7 @@
 # Everything a newcomer needs: `make run` (app on SQLite with a demo) and `make test` (the suite).
 # The interpreter of the venv: the system's python3.11 where it can make a venv (Debian and Ubuntu
-# build theirs with PGO and LTO: a participant's requests run 12-13 % fewer instructions on it than on a
-# plain source build such as pyenv's, BENCHMARKS.md), else python3. `make clean` before changing it.
+# build theirs with PGO and LTO, which runs our requests faster than a plain source build such as
+# pyenv's: BENCHMARKS.md), else python3. `make clean` before changing it.
 PYTHON ?= $(or $(shell /usr/bin/python3.11 -c 'import ensurepip' 2>/dev/null && echo /usr/bin/python3.11),python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -50,6 +50,8 @@ test-fast: $(BIN)/.installed-dev compile
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(MAKE) test
 
+# The load benchmark on SQLite and on PostgreSQL (127.0.0.1:5432, user postgres), then the export
+# benchmark; what they measure and how to read them: BENCHMARKS.md.
 bench: setup $(BIN)/.installed-dev
 	$(BIN)/python benchmarks/load.py --participants 100 --database sqlite
 	$(BIN)/python benchmarks/load.py --participants 100 --database postgres

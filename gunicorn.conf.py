@@ -1,13 +1,10 @@
 """Production settings for gunicorn, which reads this file from the working directory:
-`gunicorn app:app`. Options on the command line win over these.
+`gunicorn app:app`. Options on the command line win; WEB_CONCURRENCY and GUNICORN_THREADS override.
 
-One worker process per core, one thread each. With the database on the same machine its waits are
-short, and a second thread per process only adds switching between threads: in the 100-participant
-benchmark (BENCHMARKS.md) one thread did 12 % more participants a second on SQLite and the same on
-PostgreSQL; more processes than cores cost CPU per request. gthread keeps idle keep-alive connections
-off the thread. Slow clients are the reverse proxy's to buffer (README, HTTPS). With the database on
-another machine, raise GUNICORN_THREADS to cover its round trips. WEB_CONCURRENCY and
-GUNICORN_THREADS override."""
+One gthread worker per core (gthread keeps idle keep-alive connections off the thread), one thread
+each: the fastest with the database on the same machine (BENCHMARKS.md, design decisions). With the
+database on another machine, raise GUNICORN_THREADS to cover its round trips. Slow clients are the
+reverse proxy's to buffer (README, HTTPS)."""
 import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)))

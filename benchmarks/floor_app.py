@@ -12,9 +12,9 @@ login (Flask-Login), rate limits (Flask-Limiter), security headers, the page lay
 step list, language switch, saved-at, flash messages), questions shown on conditions, required
 answers and justifications, closed steps and locked sessions, "only what changed is written".
 
-It is written to be cheap where ours is: the form classes are built once, the template writes the
-inputs itself (WTForms' widgets cost more than the rest of the request), the reads and the upsert are
-compiled SQLAlchemy Core statements, and a GET ends its transaction with a commit.
+It is written to be cheap: the form classes are built once, the template writes the inputs itself,
+the reads and the upsert are SQLAlchemy Core statements built once, and a GET ends its transaction
+with a commit (on PostgreSQL, a rollback would drop the prepared statements).
 
 benchmarks/load.py walks its steps as it walks ours, in the same run. Not an app to use: no checks
 beyond the form's own, for measuring only.
@@ -51,8 +51,8 @@ JOIN = """{% extends "page.html" %}{% block body %}
 <label>Rolle {{ form.role_group() }}</label>
 <button>Start</button></form>{% endblock %}"""
 
-# The inputs are written here, not by WTForms' widgets: rendering fifty fields through the widgets
-# costs more than all the rest of the request (BENCHMARKS.md, eighth round).
+# The inputs are written here, not by WTForms' widgets, which cost more than all the rest of the
+# request (BENCHMARKS.md, design decisions).
 STEP = """{% extends "page.html" %}{% block body %}
 <form method="post"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
 {% for q in questions %}{% set field = form[q.id] %}

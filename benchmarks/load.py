@@ -10,7 +10,8 @@ least a form step can do with this stack), and the same gunicorn settings serve 
 
 Everything runs on 127.0.0.1 and is bounded by --participants, --hello-seconds and --timeout.
 The database is made fresh for every run: a SQLite file in a temporary folder, or the PostgreSQL
-database `bench` (dropped and created again; never `test`). Prints a summary and writes JSON.
+database `bench` (dropped and created again; never `test`). Prints a summary and writes JSON;
+BENCHMARKS.md says how to read it.
 """
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Where a participant's request spends its time: the psv form walked in process (Flask's test client,
 a fresh SQLite file or PostgreSQL database, one thread, no network), timed per kind of request, with
-a cProfile of each kind.
+its SQL statements and, with --profile, a cProfile of each kind.
 
     .venv/bin/python benchmarks/profile_step.py                      # time per kind of request
+    .venv/bin/python benchmarks/profile_step.py --database postgres
     .venv/bin/python benchmarks/profile_step.py --profile --kind "step GET" [--top 40]
 
 The same requests as benchmarks/load.py, without gunicorn and the load generator, so the figures
