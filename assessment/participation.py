@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -69,32 +69,43 @@ def stored_answers(participant: Participant,
 
 
 def save_step(participant: Participant, answers: dict[str, tuple[Any, str | None]],
-              next_step: int | None = None) -> None:
-    """Store a step's answers (an empty value removes the answer) and where the participant is.
-    The same step saved twice at once (a double click, two tabs) ends with the last answers: the
-    second insert of an answer meets the unique constraint, and is then written as an update."""
+              next_step: int | None = None, saved: dict[str, Answer] | None = None) -> None:
+    """Store a step's answers (an empty value removes the answer) and where the participant is;
+    `saved` is saved_answers() when the caller has just read them. Only what changed is written,
+    with the ORM's bulk statements (one per kind of change). The same step saved twice at once (a
+    double click, two tabs) ends with the last answers: the second insert of an answer meets the
+    unique constraint, and the step is then written again over what the first one stored."""
     if participant.session.is_locked:
         raise SessionLocked()
     for attempt in range(2):
-        saved = saved_answers(participant)
+        saved = saved_answers(participant) if saved is None else saved
+        now = utcnow()
+        added, changed, removed = [], [], []
         for question_id, (value, comment) in answers.items():
             comment = comment or ""
             answer = saved.get(question_id)
             if value is None and not comment:
                 if answer is not None:
-                    db.session.delete(answer)
+                    removed.append(answer.id)
             elif answer is None:
-                db.session.add(Answer(participant_id=participant.id, question_id=question_id,
-                                      value=value, comment=comment))
+                added.append({"participant_id": participant.id, "question_id": question_id, "value": value,
+                              "comment": comment, "created_at": now, "updated_at": now})
             elif answer.value != value or answer.comment != comment:
-                answer.value, answer.comment = value, comment
-        if next_step is not None:
-            participant.current_step = next_step
+                changed.append({"id": answer.id, "value": value, "comment": comment, "updated_at": now})
         try:
+            if removed:
+                db.session.execute(delete(Answer).where(Answer.id.in_(removed)))
+            if added:
+                db.session.execute(insert(Answer), added)
+            if changed:
+                db.session.execute(update(Answer), changed)
+            if next_step is not None and next_step != participant.current_step:
+                participant.current_step = next_step
             db.session.commit()
             return
         except IntegrityError:
             db.session.rollback()
+            saved = None
             if attempt:
                 raise
 

@@ -77,7 +77,8 @@ def step(token: str, number: int):
     blocked = not valid if action == "next" else form.errors_beyond_missing()
     # Save whatever is valid, whichever button was pressed: closing the browser loses nothing.
     moves = not blocked and target is not None
-    participation.save_step(participant, form.values(), next_step=target - 1 if moves else None)
+    participation.save_step(participant, form.values(), next_step=target - 1 if moves else None,
+                            saved=saved)
     if blocked:
         saved = participation.saved_answers(participant)  # as saved just now
         return render_template("participate/step.html",
