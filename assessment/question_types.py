@@ -400,6 +400,36 @@ class NumberType(QuestionType):
         return value if question.decimals == 0 else float(value)
 
 
+class PercentType(NumberType):
+    """A share from 0 to 100 per cent, typed as 45 or 45,5 (a trailing % sign is fine)."""
+
+    name = "percent"
+    keys = frozenset({"decimals"})
+    macro = "percent_input"
+
+    def check_keys(self, question, place, check):
+        if "decimals" in question and check.number(question["decimals"], f"{place}.decimals", integer=True):
+            if not 0 <= question["decimals"] <= MAX_DECIMALS:
+                check.error(f"{place}.decimals", f"must be between 0 and {MAX_DECIMALS}")
+
+    def build(self, question, parts):
+        return {"min": 0, "max": 100, "decimals": int(question.get("decimals", 0))}
+
+    def parse(self, question, raw):
+        return super().parse(question, [_single(raw).removesuffix("%")])
+
+    def is_valid(self, question, value):
+        return super().is_valid(question, value) and 0 <= value <= 100
+
+    def _display(self, question, value, lang):
+        shown = format_decimal(value, format="#,##0.######", locale=lang)
+        return f"{shown} %" if lang == "nb" else f"{shown}%"
+
+    def demo_value(self, question, rng, centre):
+        value = rng.randint(0, 100)
+        return value if question.decimals == 0 else float(value)
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -507,7 +537,7 @@ def check_options(options: Any, place: str, check) -> None:
 
 QUESTION_TYPES: dict[str, QuestionType] = {
     t.name: t for t in (ScaleType(), SingleChoiceType(), MultiChoiceType(), TextType(),
-                        LongTextType(), NumberType(), YesNoType(), DateType())
+                        LongTextType(), NumberType(), PercentType(), YesNoType(), DateType())
 }
 
 

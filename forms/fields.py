@@ -44,6 +44,7 @@ FIELD_FACTORIES: dict[str, Callable[[Question, str, list], Field]] = {
     "text": lambda q, lang, v: StringField(q.label.get(lang), validators=v),
     "long_text": lambda q, lang, v: TextAreaField(q.label.get(lang), validators=v),
     "number": lambda q, lang, v: StringField(q.label.get(lang), validators=v),
+    "percent": lambda q, lang, v: StringField(q.label.get(lang), validators=v),
     "yes_no": _yes_no_field,
     "date": lambda q, lang, v: StringField(q.label.get(lang), validators=v),
 }
