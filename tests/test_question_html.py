@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from assessment.banks import get_bank
@@ -52,6 +53,28 @@ def test_every_question_renders_with_its_types_input_and_the_stored_text_escaped
                     assert "<script>alert" not in html
                     if question.type in ("text", "long_text") or comment is not None:
                         assert "Tre &lt; fire &amp; «fem»" in html, question.id
+
+
+@pytest.mark.parametrize("bank_id", ["psv", "closure", "fact-sheet", "mini"])
+def test_the_cached_block_is_what_the_macros_write(app, bank_id):
+    folder = ROOT / "tests" / "banks" if bank_id == "mini" else None
+    bank = get_bank(bank_id, folder)
+    with app.test_request_context("/"):
+        macros = current_app.jinja_env.get_template("macros.html").module
+        compared = 0
+        for lang in ("nb", "en"):
+            for seed, text in enumerate(["", TRICKY, "Enkel tekst", TRICKY + " igjen"]):
+                for section in bank.sections:
+                    stored = stored_for(section, seed, text) if seed else {}
+                    known = {qid: value for qid, (value, _c) in stored.items()}
+                    form = make_step_form(section, known, lang, stored=stored)
+                    for question, field, comment, live in form.displayed_fields():
+                        written = str(macros.question_block(question, field, comment, lang, live,
+                                                            getattr(macros, question_type(question).macro)))
+                        for _ in range(2):  # the first call may fill the cache, the second reads it
+                            assert str(render_question(question, field, comment, lang, live)) == written
+                        compared += 1
+        assert compared > 40
 
 
 def test_a_block_with_an_error_shows_the_error(app):
