@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
 from assessment.banks import Section
 from assessment.errors import NotFound, SessionLocked, UserError
@@ -17,11 +17,23 @@ from assessment.question_types import clean_text
 from assessment.rules import missing_required
 
 
+# Every participant request starts with one of these: the related objects come from the same join
+# (contains_eager), and the statements are built once.
+_SESSION_BY_CODE = (select(ReviewSession).join(ReviewSession.programme)
+                    .options(contains_eager(ReviewSession.programme))
+                    .where(ReviewSession.join_code == bindparam("code")))
+_PARTICIPANT_BY_TOKEN = (select(Participant).join(Participant.session).join(ReviewSession.programme)
+                         .options(contains_eager(Participant.session).contains_eager(ReviewSession.programme))
+                         .where(Participant.token == bindparam("token")))
+# A participant's answers as rows of the columns a step uses (entities would cost twice as much to load).
+_SAVED_ANSWERS = (select(Answer.id, Answer.question_id, Answer.value, Answer.comment, Answer.updated_at)
+                  .where(Answer.participant_id == bindparam("participant_id")))
+
+
 def find_session_by_code(code: str) -> ReviewSession:
     """The session a join code belongs to, with its programme, for the join pages."""
     code = (code or "").strip().upper().replace(" ", "").replace("-", "")
-    session = db.session.scalar(select(ReviewSession).options(joinedload(ReviewSession.programme))
-                                .filter_by(join_code=code)) if code else None
+    session = db.session.scalar(_SESSION_BY_CODE, {"code": code}) if code else None
     if session is None:
         raise NotFound(_l("No session has that join code. Check the code on the screen and try again."))
     return session
@@ -30,10 +42,7 @@ def find_session_by_code(code: str) -> ReviewSession:
 def find_participant(token: str) -> Participant:
     """The participant behind a personal link, with their session and its programme (every page
     shows all three), in one query."""
-    participant = db.session.scalar(
-        select(Participant)
-        .options(joinedload(Participant.session).joinedload(ReviewSession.programme))
-        .filter_by(token=token)) if token else None
+    participant = db.session.scalar(_PARTICIPANT_BY_TOKEN, {"token": token}) if token else None
     if participant is None:
         raise NotFound(_l("This link is not valid. Ask the facilitator for a new one."))
     return participant
@@ -56,20 +65,20 @@ def join_session(session: ReviewSession, name: str, role_group: str) -> Particip
     return participant
 
 
-def saved_answers(participant: Participant) -> dict[str, Answer]:
-    """{question id: Answer} of everything the participant has saved."""
-    return {a.question_id: a for a in db.session.scalars(select(Answer).filter_by(participant_id=participant.id))}
+def saved_answers(participant: Participant) -> dict[str, Row]:
+    """{question id: row with id, value, comment, updated_at} of everything the participant has saved."""
+    return {a.question_id: a for a in db.session.execute(_SAVED_ANSWERS, {"participant_id": participant.id})}
 
 
 def stored_answers(participant: Participant,
-                   saved: dict[str, Answer] | None = None) -> dict[str, tuple[Any, str]]:
+                   saved: dict[str, Row] | None = None) -> dict[str, tuple[Any, str]]:
     """{question id: (value, comment)} of everything the participant has saved."""
     saved = saved_answers(participant) if saved is None else saved
     return {question_id: (answer.value, answer.comment) for question_id, answer in saved.items()}
 
 
 def save_step(participant: Participant, answers: dict[str, tuple[Any, str | None]],
-              next_step: int | None = None, saved: dict[str, Answer] | None = None) -> None:
+              next_step: int | None = None, saved: dict[str, Row] | None = None) -> None:
     """Store a step's answers (an empty value removes the answer) and where the participant is;
     `saved` is saved_answers() when the caller has just read them. Only what changed is written,
     with the ORM's bulk statements (one per kind of change). The same step saved twice at once (a
@@ -110,7 +119,7 @@ def save_step(participant: Participant, answers: dict[str, tuple[Any, str | None
                 raise
 
 
-def step_saved_at(saved: dict[str, Answer], section: Section) -> str:
+def step_saved_at(saved: dict[str, Row], section: Section) -> str:
     """When the answers on a step last changed (ISO, UTC), or "" if never."""
     times = [saved[q.id].updated_at for q in section.questions if q.id in saved]
     return max(times).isoformat() + "Z" if times else ""

@@ -134,6 +134,10 @@ class QuestionType:
         """The value in JSON: finite numbers, texts, lists, booleans; None when it cannot be shown."""
         return value if value is not None and self.is_valid(question, value) else None
 
+    def summarise(self, question, values: list[Any]) -> Any:
+        """What everyone's answers come to (a scale's statistics); None where a type has no summary."""
+        return None
+
     def demo_value(self, question, rng: random.Random, centre: int) -> Any:
         raise NotImplementedError
 
@@ -183,6 +187,11 @@ class ScaleType(QuestionType):
 
     def needs_justification(self, question, value):
         return question.comment == "required" and value != CANNOT_ASSESS
+
+    def summarise(self, question, values):
+        from assessment.scoring import indicator_stats  # scoring counts CANNOT_ASSESS from here
+
+        return indicator_stats(values, question.scale.levels)
 
     def _display(self, question, value, lang):
         if value == CANNOT_ASSESS:

@@ -3,6 +3,7 @@ database in a few queries and computed with the pure functions in scoring.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, true
@@ -10,8 +11,9 @@ from sqlalchemy import bindparam, func, select, true
 from assessment.banks import Bank, Question
 from assessment.extensions import db
 from assessment.models import Answer, Consensus, Participant, ReviewSession
+from assessment.question_types import question_type
 from assessment.scoring import (DivergenceRules, IndicatorStats, discussion_order, divergence_reasons,
-                                indicator_stats, weighted_total)
+                                weighted_total)
 from assessment.rules import effective_values, missing_required, visible_questions
 
 
@@ -101,10 +103,10 @@ def indicator_results(session: ReviewSession, answers=None) -> list[IndicatorRes
             everyone.append(value)
             (observers if is_observer else leaders).append(value)
             responses.append(Response(label, role_group, value, comment))
-        stats = indicator_stats(everyone, levels)
+        summarise = partial(question_type(question).summarise, question)
+        stats = summarise(everyone)
         results.append(IndicatorResult(
-            question=question, stats=stats,
-            leadership=indicator_stats(leaders, levels), observers=indicator_stats(observers, levels),
+            question=question, stats=stats, leadership=summarise(leaders), observers=summarise(observers),
             reasons=divergence_reasons(stats, rules, levels), responses=responses))
     return results
 

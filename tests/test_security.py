@@ -377,3 +377,11 @@ def test_an_unexpected_error_shows_our_500_page(app, client):
     assert "Noe må ordnes" in page_text(response) and "a bug" not in page_text(response)
     assert "Internal Server Error" not in response.get_data(as_text=True)
     assert response.headers["X-Frame-Options"] == "DENY" and response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_participants_own_link_is_on_public_url(app, client, mini):
+    app.config["PUBLIC_URL"] = "https://statusvurdering.example.org"
+    token = join(client, mini)
+    page = client.get(step_url(token, 1)).get_data(as_text=True)
+    assert f"https://statusvurdering.example.org/p/{token}" in page
+    assert f"http://localhost/p/{token}" not in page

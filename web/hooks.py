@@ -32,10 +32,8 @@ def refuse_nul_characters():
 
 def commit_read_only_requests(response):
     """A GET only reads: end its transaction with COMMIT rather than the ROLLBACK that
-    Flask-SQLAlchemy's teardown sends. The same for the data, but on PostgreSQL a rollback also makes
-    psycopg forget the connection's prepared statements, so the statements every participant request
-    runs were never prepared. Committed, they are prepared from their fifth run on a connection, and
-    PostgreSQL's CPU per request fell by a third in the 100-participant benchmark (BENCHMARKS.md)."""
+    Flask-SQLAlchemy's teardown sends. The data is the same, but a rollback makes psycopg forget the
+    connection's prepared statements, so PostgreSQL would plan every participant query afresh."""
     if (request.method in ("GET", "HEAD") and response.status_code < 400
             and db.session.registry.has() and db.session().in_transaction()):
         db.session.commit()

@@ -24,6 +24,6 @@ def failed_attempt_limit(setting: str, scope: str, failed_status: int = 404,
 
 @limiter.request_filter
 def _unlimited_view() -> bool:
-    """No default limits are set, so only the views decorated above have any. Flask-Limiter would
-    still resolve the limits of every request (0.05 ms, 3-5 % of a participant's step page)."""
+    """No default limits are set, so only the views decorated above have any: every other request
+    skips the limiter's work."""
     return current_app.view_functions.get(request.endpoint) not in _limited_views
