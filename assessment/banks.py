@@ -94,7 +94,7 @@ class Question:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a key for the step form's class
 class Section:
     id: str
     title: Text

@@ -65,6 +65,11 @@ def join_session(session: ReviewSession, name: str, role_group: str) -> Particip
     return participant
 
 
+_ANSWERS = Answer.__table__
+_UPDATE_ANSWER = (update(_ANSWERS).where(_ANSWERS.c.id == bindparam("answer_id"))
+                  .values(value=bindparam("value"), comment=bindparam("comment"), updated_at=bindparam("updated_at")))
+
+
 def saved_answers(participant: Participant) -> dict[str, Row]:
     """{question id: row with id, value, comment, updated_at} of everything the participant has saved."""
     return {a.question_id: a for a in db.session.execute(_SAVED_ANSWERS, {"participant_id": participant.id})}
@@ -81,7 +86,8 @@ def save_step(participant: Participant, answers: dict[str, tuple[Any, str | None
               next_step: int | None = None, saved: dict[str, Row] | None = None) -> None:
     """Store a step's answers (an empty value removes the answer) and where the participant is;
     `saved` is saved_answers() when the caller has just read them. Only what changed is written,
-    with the ORM's bulk statements (one per kind of change). The same step saved twice at once (a
+    with one statement per kind of change, on the answer table (the ORM's bulk and unit-of-work
+    machinery cost more than the writes themselves). The same step saved twice at once (a
     double click, two tabs) ends with the last answers: the second insert of an answer meets the
     unique constraint, and the step is then written again over what the first one stored."""
     if participant.session.is_locked:
@@ -100,16 +106,17 @@ def save_step(participant: Participant, answers: dict[str, tuple[Any, str | None
                 added.append({"participant_id": participant.id, "question_id": question_id, "value": value,
                               "comment": comment, "created_at": now, "updated_at": now})
             elif answer.value != value or answer.comment != comment:
-                changed.append({"id": answer.id, "value": value, "comment": comment, "updated_at": now})
+                changed.append({"answer_id": answer.id, "value": value, "comment": comment, "updated_at": now})
         try:
             if removed:
-                db.session.execute(delete(Answer).where(Answer.id.in_(removed)))
+                db.session.execute(delete(_ANSWERS).where(_ANSWERS.c.id.in_(removed)))
             if added:
-                db.session.execute(insert(Answer), added)
+                db.session.execute(insert(_ANSWERS), added)
             if changed:
-                db.session.execute(update(Answer), changed)
+                db.session.execute(_UPDATE_ANSWER, changed)
             if next_step is not None and next_step != participant.current_step:
-                participant.current_step = next_step
+                db.session.execute(update(Participant).where(Participant.id == participant.id)
+                                   .values(current_step=next_step))
             db.session.commit()
             return
         except IntegrityError:
