@@ -43,9 +43,10 @@ test: $(BIN)/.installed-dev compile node_modules/axe-core/axe.min.js
 	bash scripts/install-system-packages.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Everything but the tests marked slow (servers, browsers, threads, benchmarks, the property test).
+# Everything but the tests marked slow (servers, browsers, threads, benchmarks, the property test),
+# a process per core, on SQLite (PostgreSQL's test database is one for all).
 test-fast: $(BIN)/.installed-dev compile
-	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/python -m pytest -m "not slow" -n auto $(PYTEST_ARGS)
 
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(MAKE) test
