@@ -1,5 +1,6 @@
 """Markdown from banks and users, rendered to HTML that can never carry script."""
 from functools import lru_cache
+from html import unescape as html_unescape
 
 import markdown
 import nh3
@@ -16,6 +17,15 @@ def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
     return _render(str(text))
+
+
+def markdown_to_text(text: str | None) -> str:
+    """What a Markdown text says, without its markers: for a spreadsheet cell (**enige** -> enige)."""
+    if not text:
+        return ""
+    html = markdown.markdown(str(text), extensions=["sane_lists"])
+    html = html.replace("</p>", "</p>\n").replace("</li>", "</li>\n").replace("<br />", "\n")
+    return html_unescape(nh3.clean(html, tags=set())).strip()
 
 
 @lru_cache(maxsize=2048)

@@ -68,7 +68,7 @@ class SessionData:
     total: float | None
     previous: ReviewSession | None
     history: list[YearResult] = field(default_factory=list)  # this bank's sessions, up to this year
-    other_sessions: list[SessionData] = field(default_factory=list)  # fact sheet, closure of the programme
+    other_sessions: list[SessionData] = field(default_factory=list)  # this year's fact sheet and closure
 
 
 def _proposal_row(proposal: Proposal, bank: Bank, lang: str, year: int) -> ProposalRow:
@@ -117,8 +117,9 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
     )
     if with_programme:
         data.history = programme_history(session.programme, session.bank_id, up_to_year=session.programme_year)
-        for other in session.programme.sessions:
-            if other.bank_id != session.bank_id and other.bank.kind in ("fact_sheet", "closure_review"):
+        for other in session.programme.sessions:  # this year's fact sheet and closure review
+            if (other.bank_id != session.bank_id and other.programme_year == session.programme_year
+                    and other.bank.kind in ("fact_sheet", "closure_review")):
                 data.other_sessions.append(session_data(other, lang, with_programme=False))
     return data
 

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assessment.markup import markdown_to_text
 from exports.cells import cell_text, is_formula_like
 from exports.data import SessionData
 from assessment.labels import PRIORITY_LABELS, ROLE_SHORT_LABELS, STATUS_LABELS, label
@@ -97,7 +98,7 @@ def summary_sheet(ws: Worksheet, data: SessionData) -> None:
     start = len(facts) + 2
     headers = [header(h, lang) for h in ("indicator", "group", "consensus", "conclusion", "dissent",
                                          "leadership_mean", "observer_mean", "mean_all")]
-    rows = [[i.label, i.group, i.consensus, i.conclusion, i.dissent,
+    rows = [[i.label, i.group, i.consensus, markdown_to_text(i.conclusion), i.dissent,
              _round(i.result.leadership.mean), _round(i.result.observers.mean), _round(i.result.stats.mean)]
             for i in data.indicators]
     last = table(ws, headers, rows, [46, 12, 12, 60, 30, 14, 14, 14], start_row=start, wrap_columns=(1, 4, 5))
@@ -172,7 +173,8 @@ def proposals_sheet(ws: Worksheet, data: SessionData) -> None:
 
 def answers_by_question_sheet(ws: Worksheet, other: SessionData, lang: str) -> None:
     """The fact sheet or closure answers: one row per question and person, in bank order."""
-    ws.title = safe_title(header("fact_sheet" if other.bank.kind == "fact_sheet" else "closure", lang))
+    kind = header("fact_sheet" if other.bank.kind == "fact_sheet" else "closure", lang)
+    ws.title = safe_title(f"{kind} {header('year', lang).lower()} {other.session.programme_year}")
     put(ws, 1, 1, f"{other.session.title} ({other.bank.id} {other.bank.version})").font = HEADER_FONT
     headers = [header(h, lang) for h in ("section", "question_id", "question", "participant", "value",
                                          "value_label", "comment")]

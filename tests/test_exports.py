@@ -55,7 +55,7 @@ def workbook_of(client, session):
 def test_workbook_has_every_sheet_with_typed_values(client, filled):
     login(client)
     book, _raw = workbook_of(client, filled)
-    assert book.sheetnames[:5] == ["Sammendrag", "Indikatorer", "Svar", "Forbedringsforslag", "Faktaark"]
+    assert book.sheetnames[:5] == ["Sammendrag", "Indikatorer", "Svar", "Forbedringsforslag", "Faktaark år 2"]
     assert "Historikk" in book.sheetnames
 
     summary = book["Sammendrag"]
@@ -212,7 +212,9 @@ def test_json_and_csv_hold_the_answers_and_results(client, filled):
     plan = next(i for i in document["indicators"] if i["question_id"] == "plan")
     assert plan["consensus"] == 4 and plan["statistics"]["all"]["n"] == 3
     assert document["bank"]["id"] == "mini" and len(document["proposals"]) == 2
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/sessions/{filled.id}/answers.csv").get_data(as_text=True))))
+    raw = client.get(f"/sessions/{filled.id}/answers.csv").data
+    assert raw.startswith("\ufeff".encode("utf-8"))  # Excel reads æøå as UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     hostile = [r for r in rows if r["question_id"] == "plan" and r["comment"].startswith("'=")]
     assert hostile and rows[0].keys() >= {"participant", "question_id", "value", "comment"}
 
@@ -247,3 +249,32 @@ def test_an_export_built_outside_a_request_speaks_the_language_it_is_given(fille
     assert known and all(row[6] == yes for row in known) and role in {row[1] for row in known}
     dates = [row for row in rows if row[3] == "next_meeting"]
     assert dates[0][6] == ("1. mars 2027" if lang == "nb" else "March 1, 2027")
+
+
+def test_csv_is_comma_separated_in_english_and_file_names_keep_norwegian_letters(client, filled):
+    filled.programme.name = "Ålesund og Øksnes"
+    db.session.commit()
+    login(client)
+    client.set_cookie("lang", "en")
+    response = client.get(f"/sessions/{filled.id}/answers.csv")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows and "question_id" in rows[0]
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    disposition = response.headers["Content-Disposition"]
+    assert "attachment" in disposition and "filename*=UTF-8''%C3%85lesund-og-%C3%98ksnes" in disposition
+
+
+def test_conclusions_reach_the_workbook_as_plain_words(client, filled):
+    login(client)
+    book, _raw = workbook_of(client, filled)
+    plan = next(r for r in book["Sammendrag"].iter_rows(values_only=True) if r and r[0] == "Planarbeid")
+    assert plan[3].startswith("Vi er enige.") and "**" not in plan[3] and "<script>" not in plan[3]
+
+
+def test_a_years_exports_hold_only_that_years_fact_sheet(client, filled):
+    later_fact_sheet = create_session(filled.programme, get_bank("fact-sheet"), 3, title="Faktaark år 3")
+    login(client)
+    book, _raw = workbook_of(client, filled)
+    assert "Faktaark år 2" in book.sheetnames and not any("3" in name for name in book.sheetnames)
+    report = client.get(f"/sessions/{filled.id}/report.md").get_data(as_text=True)
+    assert later_fact_sheet.title not in report

@@ -2,9 +2,10 @@
 carried in from last year's workbook. Available at any time during or after the session."""
 from __future__ import annotations
 
+import io
 import re
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -29,13 +30,14 @@ def require_login():
 
 
 def _filename(session, suffix: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", f"{session.programme.name} {session.title}").strip("-")
+    """The programme and session as a file name, æøå kept (Flask sends it as RFC 5987 filename*)."""
+    stem = re.sub(r"[^\w]+", "-", f"{session.programme.name} {session.title}").strip("-_")
     return f"{stem[:80] or 'statusvurdering'}.{suffix}"
 
 
-def _download(body, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
 
 
 @bp.route("/sessions/<int:session_id>/exports")
@@ -56,7 +58,7 @@ def workbook(session_id: int):
 def report_md(session_id: int):
     session = session_or_404(session_id)
     return _download(report_markdown(session_data(session, current_language())),
-                     "text/markdown; charset=utf-8", _filename(session, "md"))
+                     "text/markdown", _filename(session, "md"))
 
 
 @bp.route("/sessions/<int:session_id>/report")
@@ -77,7 +79,7 @@ def as_json(session_id: int):
 def as_csv(session_id: int):
     session = session_or_404(session_id)
     return _download(answers_csv(session_data(session, current_language(), with_programme=False)),
-                     "text/csv; charset=utf-8", _filename(session, "csv"))
+                     "text/csv", _filename(session, "csv"))
 
 
 @bp.route("/sessions/<int:session_id>/import-proposals", methods=["POST"])
