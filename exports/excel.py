@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 from typing import Any
 
 from openpyxl import Workbook
@@ -22,9 +23,15 @@ from exports.data import SessionData
 from assessment.labels import PRIORITY_LABELS, ROLE_SHORT_LABELS, STATUS_LABELS, label
 from exports.labels import header
 
+OSLO = ZoneInfo("Europe/Oslo")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def oslo_time(utc: datetime) -> datetime:
+    """A stored time (UTC, naive) as the clock in Norway showed it: a spreadsheet has no zones."""
+    return utc.replace(tzinfo=timezone.utc).astimezone(OSLO).replace(tzinfo=None)
 
 
 def safe_title(title: str) -> str:
@@ -141,7 +148,7 @@ def answers_sheet(ws: Worksheet, data: SessionData) -> None:
     headers = [header(h, lang) for h in ("participant", "role", "section", "question_id", "question",
                                          "value", "value_label", "comment", "changed")]
     rows = ([a.participant, label(ROLE_SHORT_LABELS, a.role_group, lang), a.section, a.question_id, a.question,
-             a.cell, a.value_label, a.comment, a.changed] for a in data.answers)
+             a.cell, a.value_label, a.comment, oslo_time(a.changed)] for a in data.answers)
     table(ws, headers, rows, [20, 16, 22, 24, 46, 12, 30, 50, 18], wrap_columns=(5, 8),
           formats={9: "yyyy-mm-dd hh:mm"})
 

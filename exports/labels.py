@@ -52,7 +52,7 @@ HEADERS = {
     "value": N_("Value"),
     "value_label": N_("Value as text"),
     "comment": N_("Justification"),
-    "changed": N_("Last changed"),
+    "changed": N_("Last changed (Norwegian time)"),
     "proposal": N_("Proposal"),
     "owner": N_("Owner"),
     "deadline": N_("Deadline"),

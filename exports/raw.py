@@ -4,12 +4,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime, timezone
 
 from exports.cells import csv_cell
 from exports.data import SessionData
 
 ANSWER_COLUMNS = ["participant", "role_group", "section", "question_id", "question", "value",
                   "value_label", "comment", "changed"]
+
+
+def _utc(moment: datetime) -> str:
+    """A stored time (UTC, naive) in ISO 8601 with its zone: 2026-11-29T08:15:00+00:00."""
+    return moment.replace(tzinfo=timezone.utc).isoformat(timespec="seconds")
 
 
 def answers_csv(data: SessionData) -> str:
@@ -22,7 +28,7 @@ def answers_csv(data: SessionData) -> str:
     for a in data.answers:
         writer.writerow([csv_cell(v) for v in (a.participant, a.role_group, a.section, a.question_id,
                                                a.question, a.cell, a.value_label, a.comment,
-                                               a.changed.isoformat())])
+                                               _utc(a.changed))])
     return buffer.getvalue()
 
 
@@ -56,7 +62,7 @@ def session_json(data: SessionData) -> str:
         ],
         "answers": [
             {"participant": a.participant, "role_group": a.role_group, "question_id": a.question_id,
-             "value": a.value, "comment": a.comment, "changed": a.changed.isoformat()}
+             "value": a.value, "comment": a.comment, "changed": _utc(a.changed)}
             for a in data.answers
         ],
     }

@@ -278,3 +278,30 @@ def test_a_years_exports_hold_only_that_years_fact_sheet(client, filled):
     assert "Faktaark år 2" in book.sheetnames and not any("3" in name for name in book.sheetnames)
     report = client.get(f"/sessions/{filled.id}/report.md").get_data(as_text=True)
     assert later_fact_sheet.title not in report
+
+
+def test_the_weighted_total_is_called_a_weighted_grade_in_bokmal(client, filled):
+    login(client)
+    book, _raw = workbook_of(client, filled)
+    labels = [row[0] for row in book["Sammendrag"].iter_rows(values_only=True)]
+    assert "Vektet totalkarakter" in labels and "Vektet totalsum" not in labels
+
+
+def test_times_are_norwegian_in_the_workbook_and_carry_their_zone_in_json(client, filled):
+    from datetime import timedelta
+
+    from assessment.models import Answer
+
+    answer = db.session.scalars(select(Answer).filter_by(question_id="plan")).first()
+    answer.updated_at = datetime(2026, 11, 29, 8, 15)  # UTC; 09:15 in Oslo in winter
+    db.session.commit()
+    login(client)
+    book, _raw = workbook_of(client, filled)
+    sheet = book["Svar"]
+    assert sheet.cell(1, 9).value == "Sist endret (norsk tid)"
+    times = [row[8] for row in sheet.iter_rows(min_row=2, values_only=True) if row[3] == "plan"]
+    assert datetime(2026, 11, 29, 9, 15) in times and all(isinstance(t, datetime) for t in times)
+    document = json.loads(client.get(f"/sessions/{filled.id}/export.json").data)
+    changed = [a["changed"] for a in document["answers"] if a["question_id"] == "plan"]
+    assert "2026-11-29T08:15:00+00:00" in changed
+    assert timedelta(0) == datetime.fromisoformat(changed[0]).utcoffset()
