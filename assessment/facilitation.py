@@ -191,16 +191,26 @@ def carried_proposals(session: ReviewSession) -> list[Proposal]:
         Proposal.session_id == session.id, Proposal.origin_year.is_not(None)).order_by(Proposal.id)))
 
 
+FINISHED = ("done", "dropped")
+
+
+def _already_here(session: ReviewSession) -> set[tuple[str | None, str]]:
+    """The (question, text) of the session's proposals: a proposal is carried or imported once."""
+    return {(p.question_id, p.text) for p in session_proposals(session)}
+
+
 def carry_over_proposals(session: ReviewSession) -> int:
-    """Copy last year's proposals into this session for follow-up (once each); returns how many."""
+    """Copy last year's open proposals into this session for follow-up: not those done or dropped,
+    and each once, whether it came by an earlier carry-over or an import. Returns how many."""
     _refuse_if_locked(session)
     previous = previous_session(session)
     if previous is None:
         return 0
-    already = {p.origin_id for p in carried_proposals(session)}
+    carried_ids = {p.origin_id for p in carried_proposals(session)}
+    here = _already_here(session)
     count = 0
     for old in session_proposals(previous):
-        if old.id in already:
+        if old.status in FINISHED or old.id in carried_ids or (old.question_id, old.text) in here:
             continue
         db.session.add(Proposal(
             session_id=session.id, question_id=old.question_id, text=old.text, owner=old.owner,
@@ -213,12 +223,19 @@ def carry_over_proposals(session: ReviewSession) -> int:
 
 
 def import_proposals(session: ReviewSession, rows: list[dict]) -> int:
-    """Carry proposals read from last year's workbook into this session; returns how many."""
+    """Carry proposals read from last year's workbook into this session, each once (a row whose
+    question and text the session has already is skipped); returns how many were added."""
     _refuse_if_locked(session)
+    here = _already_here(session)
+    added = 0
     for row in rows:
+        if (row["question_id"], row["text"]) in here:
+            continue
+        here.add((row["question_id"], row["text"]))
+        added += 1
         db.session.add(Proposal(
             session_id=session.id, question_id=row["question_id"], text=row["text"],
             owner=row["owner"], deadline=row["deadline"], priority=row["priority"],
             status=row["status"], origin_year=row["year"] or max(session.programme_year - 1, 1)))
     db.session.commit()
-    return len(rows)
+    return added

@@ -305,3 +305,27 @@ def test_times_are_norwegian_in_the_workbook_and_carry_their_zone_in_json(client
     changed = [a["changed"] for a in document["answers"] if a["question_id"] == "plan"]
     assert "2026-11-29T08:15:00+00:00" in changed
     assert timedelta(0) == datetime.fromisoformat(changed[0]).utcoffset()
+
+
+def test_importing_the_same_workbook_twice_and_then_carrying_over_adds_each_proposal_once(client, filled):
+    login(client)
+    _book, raw = workbook_of(client, filled)
+    facilitation.set_proposal_status(facilitation.session_proposals(filled)[1], "done")
+    next_year = create_session(filled.programme, filled.bank, 3, title="År 3")
+    for _ in range(2):
+        page = client.get(f"/sessions/{next_year.id}/exports").get_data(as_text=True)
+        response = client.post(f"/sessions/{next_year.id}/import-proposals", data={
+            "csrf_token": csrf_token(page), "workbook": (io.BytesIO(raw), "fjor.xlsx")},
+            content_type="multipart/form-data")
+        assert response.status_code == 302
+    assert len(facilitation.session_proposals(next_year)) == 2
+    facilitation.carry_over_proposals(next_year)
+    assert len(facilitation.session_proposals(next_year)) == 2
+
+
+def test_done_and_dropped_proposals_are_not_carried_into_the_next_year(filled):
+    first, second = facilitation.session_proposals(filled)
+    facilitation.set_proposal_status(first, "done")
+    facilitation.set_proposal_status(second, "dropped")
+    next_year = create_session(filled.programme, filled.bank, 3, title="År 3")
+    assert facilitation.carry_over_proposals(next_year) == 0
