@@ -206,8 +206,9 @@ class ScaleType(QuestionType):
         return max(scale.min, min(scale.max, centre + rng.choice([-2, -1, 0, 0, 1, 1, 2])))
 
 
-class SingleChoiceType(QuestionType):
-    name = "single_choice"
+class ChoiceType(QuestionType):
+    """What the choice types share: a list of options in the bank."""
+
     keys = frozenset({"options"})
     macro = "choice_input"
 
@@ -219,6 +220,10 @@ class SingleChoiceType(QuestionType):
 
     def possible_values(self, question, named_scales):
         return [o.get("value") for o in question.get("options") or [] if isinstance(o, dict)]
+
+
+class SingleChoiceType(ChoiceType):
+    name = "single_choice"
 
     def parse(self, question, raw):
         text = _single(raw)
@@ -238,19 +243,8 @@ class SingleChoiceType(QuestionType):
         return rng.choice(question.options).value
 
 
-class MultiChoiceType(QuestionType):
+class MultiChoiceType(ChoiceType):
     name = "multi_choice"
-    keys = frozenset({"options"})
-    macro = "choice_input"
-
-    def check_keys(self, question, place, check):
-        check_options(question.get("options"), f"{place}.options", check)
-
-    def build(self, question, parts):
-        return {"options": parts.options(question["options"])}
-
-    def possible_values(self, question, named_scales):
-        return [o.get("value") for o in question.get("options") or [] if isinstance(o, dict)]
 
     def parse(self, question, raw):
         chosen = {item.strip() for item in raw if isinstance(item, str) and item.strip()}

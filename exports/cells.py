@@ -10,11 +10,6 @@ from assessment.question_types import clean_text
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def cell_text(value: str) -> str:
-    """Text without the control characters that xlsx cannot store (openpyxl refuses them)."""
-    return clean_text(value)
-
-
 def is_formula_like(text: str) -> bool:
     return text.startswith(FORMULA_START)
 
@@ -24,6 +19,6 @@ def csv_cell(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(item) for item in value)
     if isinstance(value, str):
-        value = cell_text(value)
+        value = clean_text(value)
         return "'" + value if is_formula_like(value) else value
     return value

@@ -7,8 +7,8 @@ import io
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -17,10 +17,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessment.markup import markdown_to_text
-from exports.cells import cell_text, is_formula_like
-from exports.data import SessionData
 from assessment.labels import PRIORITY_LABELS, ROLE_SHORT_LABELS, STATUS_LABELS, label
+from assessment.markup import markdown_to_text
+from assessment.question_types import clean_text
+from exports.cells import is_formula_like
+from exports.data import SessionData
 from exports.labels import header
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -47,7 +48,7 @@ def put(ws: Worksheet, row: int, column: int, value: Any, wrap: bool = False, nu
     if isinstance(value, bool):
         cell.value = value
     elif isinstance(value, str):
-        value = cell_text(value)
+        value = clean_text(value)  # without the control characters xlsx cannot store
         cell.value = value
         cell.data_type = "s"
         if is_formula_like(value):

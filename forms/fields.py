@@ -63,7 +63,7 @@ class Accepted:
 
     def __call__(self, form, field):
         try:
-            question_type(self.question).parse(self.question, field.raw_data or [])
+            _parsed(self.question, field)
         except InvalidValue as error:
             raise ValidationError(gettext(error.message, **error.params))
 
@@ -71,6 +71,19 @@ class Accepted:
 def stored_value(question: Question, field: Field) -> Any:
     """The value to store from a field, or None when it is empty or refused."""
     try:
-        return question_type(question).parse(question, field.raw_data or [])
+        return _parsed(question, field)
     except InvalidValue:
         return None
+
+
+def _parsed(question: Question, field: Field) -> Any:
+    """The type's reading of what the field received, worked out once per request and kept on the
+    field (validation, conditions and saving each ask for it)."""
+    if not hasattr(field, "parsed"):
+        try:
+            field.parsed = question_type(question).parse(question, field.raw_data or [])
+        except InvalidValue as error:
+            field.parsed = error
+    if isinstance(field.parsed, InvalidValue):
+        raise field.parsed
+    return field.parsed

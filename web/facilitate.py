@@ -79,9 +79,11 @@ def programme(programme_id: int):
 def _history(programme) -> dict:
     """Consensus per indicator across the programme's years, for each bank with indicators; the
     indicators are those of the bank's latest session."""
-    bank_ids = dict.fromkeys(s.bank_id for s in programme.sessions if s.bank.indicators)
-    return {bank_id: {"bank": years[-1].session.bank, "years": years}
-            for bank_id in bank_ids for years in [programme_history(programme, bank_id)]}
+    history = {}
+    for bank_id in dict.fromkeys(s.bank_id for s in programme.sessions if s.bank.indicators):
+        years = programme_history(programme, bank_id)
+        history[bank_id] = {"bank": years[-1].session.bank, "years": years}
+    return history
 
 
 @bp.route("/programmes/<int:programme_id>/share", methods=["POST"])
