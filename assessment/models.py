@@ -200,8 +200,9 @@ class Consensus(db.Model):
         back_populates="consensus", order_by="ConsensusChange.id", cascade="all, delete-orphan")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"grade": self.grade, "value": self.value, "conclusion": self.conclusion,
-                "dissent": self.dissent}
+        """What the history keeps; `value` only when there is an agreed answer (indicators have none)."""
+        agreed = {"value": self.value} if self.value is not None else {}
+        return {"grade": self.grade, **agreed, "conclusion": self.conclusion, "dissent": self.dissent}
 
 
 class ConsensusChange(db.Model):

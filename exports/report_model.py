@@ -212,14 +212,17 @@ def _grade(question: Question, grade: int | None, lang: str) -> str:
 
 
 def _attached(data: SessionData) -> dict[str, str]:
-    """Which indicator each follow-up question belongs to: the questions after an indicator in its
-    section, up to the next indicator (its "what must change?" and the like)."""
+    """Which indicator each follow-up question belongs to: the indicator its condition asks about,
+    else the indicator it follows in its section (its "what must change?" and the like)."""
+    indicators = {q.id for q in data.bank.indicators}
     owner: dict[str, str] = {}
     for section in data.bank.sections:
         current = None
         for question in section.questions:
             if question.is_indicator:
                 current = question.id
+            elif question.show_if and question.show_if.question in indicators:
+                owner[question.id] = question.show_if.question
             elif current is not None:
                 owner[question.id] = current
     return owner
