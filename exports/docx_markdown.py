@@ -4,8 +4,10 @@ and sanitised first (assessment.markup), so only the tags it allows are walked; 
 passes its text through as plain text, and no text ever becomes a field code or markup in Word."""
 from __future__ import annotations
 
+from functools import cache
 from html.parser import HTMLParser
 
+from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -15,6 +17,21 @@ from assessment.markup import render_markdown
 
 LINK_COLOUR = RGBColor(0x0B, 0x5C, 0xAD)
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "tr"}
+
+
+@cache
+def _style_ids() -> dict[str, str]:
+    """The built-in styles' ids by name, read once from python-docx's default template (a lookup
+    by name costs a scan of every style, which made a long report twice as slow)."""
+    return {style.name: style.style_id for style in Document().styles}
+
+
+def add_paragraph(container, text: str = "", style: str | None = None):
+    """A paragraph in a built-in style (by its name, as Word shows it) at the end of `container`."""
+    paragraph = container.add_paragraph(text)
+    if style is not None:
+        paragraph._p.style = _style_ids()[style]
+    return paragraph
 
 
 def add_markdown(container, text: str) -> None:
@@ -48,7 +65,7 @@ class _WordWriter(HTMLParser):
 
     def _new_paragraph(self, tag: str):
         style = self._style(tag)
-        self.paragraph = self.container.add_paragraph(style=style) if style else self.container.add_paragraph()
+        self.paragraph = add_paragraph(self.container, style=style)
         if tag.startswith("h") and len(tag) == 2:
             self.bold += 1   # a heading inside a conclusion is bold text, never one of the report's headings
 

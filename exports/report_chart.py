@@ -116,5 +116,5 @@ def chart_png(chart: Chart, lang: str = "nb", scale: int = 2) -> bytes:
     for t in labels:
         draw.text((t.x * scale, t.y * scale), t.text, fill="#1a1a1a", font=_font(t.size * scale), anchor="ls")
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")  # optimize=True takes three times as long for 2 % less
     return buffer.getvalue()
