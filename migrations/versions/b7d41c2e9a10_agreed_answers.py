@@ -18,11 +18,11 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD and DROP COLUMN, which SQLite (3.35 and later) and PostgreSQL both do in place: batch
+# mode would copy the table, and SQLite's foreign keys (consensus_change -> consensus) refuse that.
 def upgrade():
-    with op.batch_alter_table('consensus', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('value', sa.JSON(), nullable=True))
+    op.add_column('consensus', sa.Column('value', sa.JSON(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('consensus', schema=None) as batch_op:
-        batch_op.drop_column('value')
+    op.drop_column('consensus', 'value')
