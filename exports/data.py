@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from assessment.banks import Bank, Question
 from assessment.extensions import db
-from assessment.models import Answer, Participant, Proposal, ReviewSession
+from assessment.models import Answer, Participant, Proposal, ProgrammeAccess, ReviewSession
 from assessment.results import (IndicatorResult, YearResult, collect_answers, consensus_by_question,
                                 consensus_grades, indicator_results, participant_label, programme_history,
                                 session_total)
@@ -56,6 +56,22 @@ class ProposalRow:
 
 
 @dataclass
+class PersonRow:
+    name: str
+    role_group: str
+
+
+@dataclass
+class AgreedRow:
+    """The group's agreed answer to a question that is not an indicator, with the note."""
+
+    question_id: str
+    value: Any            # as stored (for JSON); None when only a note was agreed
+    value_label: str      # as a person reads it
+    note: str
+
+
+@dataclass
 class SessionData:
     session: ReviewSession
     bank: Bank
@@ -69,6 +85,11 @@ class SessionData:
     previous: ReviewSession | None
     history: list[YearResult] = field(default_factory=list)  # this bank's sessions, up to this year
     other_sessions: list[SessionData] = field(default_factory=list)  # this year's fact sheet and closure
+    facilitators: list[str] = field(default_factory=list)  # the programme's owners (names, else e-mail)
+    people: list[PersonRow] = field(default_factory=list)   # every participant, in joining order
+    previous_grades: dict[str, int | None] = field(default_factory=dict)  # last year's agreed grades
+    weights: dict[str, float] = field(default_factory=dict)  # group -> weight, this programme year
+    agreed: dict[str, AgreedRow] = field(default_factory=dict)  # question id -> agreed answer
 
 
 def _proposal_row(proposal: Proposal, bank: Bank, lang: str, year: int) -> ProposalRow:
@@ -76,6 +97,14 @@ def _proposal_row(proposal: Proposal, bank: Bank, lang: str, year: int) -> Propo
     return ProposalRow(question.label.get(lang) if question else "", proposal.question_id, proposal.text,
                        proposal.owner, proposal.deadline, proposal.priority, proposal.status,
                        proposal.origin_year or year)
+
+
+def _facilitators(session: ReviewSession) -> list[str]:
+    """Who runs the programme's reviews: its owners, else everyone with access (name, else e-mail)."""
+    access = list(db.session.scalars(select(ProgrammeAccess).filter_by(programme_id=session.programme_id)
+                                     .order_by(ProgrammeAccess.id)))
+    owners = [a for a in access if a.is_owner] or access
+    return [a.facilitator.name or a.facilitator.email for a in owners]
 
 
 def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool = True) -> SessionData:
@@ -106,6 +135,14 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
         indicators.append(IndicatorRow(question, question.label.get(lang), group, results[question.id],
                                        c.grade if c else None, c.conclusion if c else "",
                                        c.dissent if c else ""))
+    agreed = {}
+    for question_id, c in consensus.items():
+        question = questions.get(question_id, (None,))[0]
+        if question is None or question.is_indicator or (c.value is None and not c.conclusion):
+            continue
+        agreed[question_id] = AgreedRow(question_id, question_type(question).json_value(question, c.value),
+                                        question_type(question).display(question, c.value, lang), c.conclusion)
+    previous = previous_session(session)
     proposals = session.proposals
     data = SessionData(
         session=session, bank=bank, lang=lang, participants_by_role=by_role, indicators=indicators,
@@ -113,7 +150,12 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
         proposals=[_proposal_row(p, bank, lang, session.programme_year) for p in proposals if not p.origin_year],
         carried=[_proposal_row(p, bank, lang, session.programme_year) for p in proposals if p.origin_year],
         total=session_total(bank, session.programme_year, consensus_grades(session)),
-        previous=previous_session(session),
+        previous=previous,
+        facilitators=_facilitators(session),
+        people=[PersonRow(p.name, p.role_group) for p, _given in answers],
+        previous_grades=consensus_grades(previous) if previous else {},
+        weights=bank.scoring.weights_for_year(session.programme_year) if bank.scoring else {},
+        agreed=agreed,
     )
     if with_programme:
         data.history = programme_history(session.programme, session.bank_id, up_to_year=session.programme_year)
