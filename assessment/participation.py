@@ -12,19 +12,16 @@ from sqlalchemy.orm import contains_eager
 from assessment.banks import Section
 from assessment.errors import NotFound, SessionLocked, UserError
 from assessment.extensions import db
-from assessment.models import ROLE_GROUPS, Answer, Participant, ReviewSession, utcnow
+from assessment.models import ROLE_GROUPS, Answer, Participant, ReviewSession, new_token, utcnow
+from assessment.participant_reads import ParticipantView, participant_by_token
 from assessment.question_types import clean_text
 from assessment.rules import missing_required
 
 
-# Every participant request starts with one of these: the related objects come from the same join
-# (contains_eager), and the statements are built once.
+# The join pages start with this: the programme comes from the same join (contains_eager).
 _SESSION_BY_CODE = (select(ReviewSession).join(ReviewSession.programme)
                     .options(contains_eager(ReviewSession.programme))
                     .where(ReviewSession.join_code == bindparam("code")))
-_PARTICIPANT_BY_TOKEN = (select(Participant).join(Participant.session).join(ReviewSession.programme)
-                         .options(contains_eager(Participant.session).contains_eager(ReviewSession.programme))
-                         .where(Participant.token == bindparam("token")))
 # A participant's answers as rows of the columns a step uses (entities would cost twice as much to load).
 _SAVED_ANSWERS = (select(Answer.id, Answer.question_id, Answer.value, Answer.comment, Answer.updated_at)
                   .where(Answer.participant_id == bindparam("participant_id")))
@@ -39,17 +36,21 @@ def find_session_by_code(code: str) -> ReviewSession:
     return session
 
 
-def find_participant(token: str) -> Participant:
+def find_participant(token: str) -> ParticipantView:
     """The participant behind a personal link, with their session and its programme (every page
     shows all three), in one query."""
-    participant = db.session.scalar(_PARTICIPANT_BY_TOKEN, {"token": token}) if token else None
+    participant = participant_by_token(token) if token else None
     if participant is None:
         raise NotFound(_l("This link is not valid. Ask the facilitator for a new one."))
     return participant
 
 
-def join_session(session: ReviewSession, name: str, role_group: str) -> Participant:
-    """A new participant in `session`."""
+_PARTICIPANTS = Participant.__table__
+_INSERT_PARTICIPANT = insert(_PARTICIPANTS)  # one statement: the unit of work costs more than the write
+
+
+def join_session(session: ReviewSession, name: str, role_group: str) -> str:
+    """A new participant in `session`; their personal link's token."""
     name = " ".join(clean_text(name or "").split())
     if not name:
         raise UserError(_l("Please write your name."))
@@ -59,10 +60,11 @@ def join_session(session: ReviewSession, name: str, role_group: str) -> Particip
         raise UserError(_l("Please choose your role."))
     if session.is_locked:
         raise SessionLocked()
-    participant = Participant(session=session, name=name, role_group=role_group)
-    db.session.add(participant)
+    token = new_token()
+    db.session.execute(_INSERT_PARTICIPANT, {"session_id": session.id, "token": token, "name": name,
+                                             "role_group": role_group})
     db.session.commit()
-    return participant
+    return token
 
 
 # A step's writes, built once: Core statements on the tables (the ORM's unit of work and its
@@ -72,24 +74,25 @@ _INSERT_ANSWERS = insert(_ANSWERS)
 _UPDATE_ANSWER = (update(_ANSWERS).where(_ANSWERS.c.id == bindparam("answer_id"))
                   .values(value=bindparam("value"), comment=bindparam("comment"), updated_at=bindparam("updated_at")))
 _DELETE_ANSWERS = delete(_ANSWERS).where(_ANSWERS.c.id.in_(bindparam("answer_ids", expanding=True)))
-_PARTICIPANTS = Participant.__table__
 _MOVE_PARTICIPANT = (update(_PARTICIPANTS).where(_PARTICIPANTS.c.id == bindparam("participant_id"))
                      .values(current_step=bindparam("current_step")))
+_SUBMIT_PARTICIPANT = (update(_PARTICIPANTS).where(_PARTICIPANTS.c.id == bindparam("participant_id"))
+                       .values(submitted_at=bindparam("submitted_at")))
 
 
-def saved_answers(participant: Participant) -> dict[str, Row]:
+def saved_answers(participant: ParticipantView) -> dict[str, Row]:
     """{question id: row with id, value, comment, updated_at} of everything the participant has saved."""
     return {a.question_id: a for a in db.session.execute(_SAVED_ANSWERS, {"participant_id": participant.id})}
 
 
-def stored_answers(participant: Participant,
+def stored_answers(participant: ParticipantView,
                    saved: dict[str, Row] | None = None) -> dict[str, tuple[Any, str]]:
     """{question id: (value, comment)} of everything the participant has saved."""
     saved = saved_answers(participant) if saved is None else saved
     return {question_id: (answer.value, answer.comment) for question_id, answer in saved.items()}
 
 
-def save_step(participant: Participant, answers: dict[str, tuple[Any, str | None]],
+def save_step(participant: ParticipantView, answers: dict[str, tuple[Any, str | None]],
               next_step: int | None = None, saved: dict[str, Row] | None = None) -> None:
     """Store a step's answers (an empty value removes the answer) and where the participant is;
     `saved` is saved_answers() when the caller has just read them. Only what changed is written,
@@ -138,10 +141,10 @@ def step_saved_at(saved: dict[str, Row], section: Section) -> str:
     return max(times).isoformat() + "Z" if times else ""
 
 
-def submit(participant: Participant) -> None:
+def submit(participant: ParticipantView) -> None:
     if participant.session.is_locked:
         raise SessionLocked()
     if missing_required(participant.session.bank, stored_answers(participant)):
         raise UserError(_l("Some required questions are not answered yet. They are marked below."))
-    participant.submitted_at = utcnow()
+    db.session.execute(_SUBMIT_PARTICIPANT, {"participant_id": participant.id, "submitted_at": utcnow()})
     db.session.commit()

@@ -146,8 +146,8 @@ def invite(session_id: int):
     form.role_group.choices = [SelectChoice(k, _l(v)) for k, v in ROLE_LABELS.items()]
     if not form.validate_on_submit():
         raise UserError(error_text(form))
-    participant = participation.join_session(session, form.name.data, form.role_group.data)
-    flash(_("Personal link for %(name)s is ready below.", name=participant.name), "success")
+    participation.join_session(session, form.name.data, form.role_group.data)
+    flash(_("Personal link for %(name)s is ready below.", name=form.name.data), "success")
     return redirect(url_for(".session", session_id=session.id) + "#participants")
 
 

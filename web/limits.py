@@ -1,7 +1,9 @@
 """Rate limits on failed attempts: wrong join codes, unknown personal links, wrong passwords."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import abort, current_app, request
+from flask_limiter.util import get_remote_address
+from limits import parse
 
 from assessment.extensions import limiter
 
@@ -27,3 +29,20 @@ def _unlimited_view() -> bool:
     """No default limits are set, so only the views decorated above have any: every other request
     skips the limiter's work."""
     return current_app.view_functions.get(request.endpoint) not in _limited_views
+
+
+def count_failed_attempt(setting: str, scope: str) -> None:
+    """Count one failed attempt in `scope` after the fact, and answer 429 once the budget is spent.
+
+    For the personal links: only an unknown link reaches the limiter's store, so a participant at
+    work costs it nothing (a decorated view tests the store on every request: a tenth of a form
+    step, BENCHMARKS.md) and is never locked out by a neighbour's typos on a shared address. With
+    192-bit tokens the budget keeps scanners away rather than guessers. If the store cannot be
+    reached the attempt is let through, as Flask-Limiter does with RATELIMIT_SWALLOW_ERRORS."""
+    try:
+        allowed = limiter.limiter.hit(parse(current_app.config[setting]), scope, get_remote_address())
+    except Exception:  # noqa: BLE001 (any storage error: redis, a timeout)
+        current_app.logger.warning("Rate limit storage unreachable: failed attempt in %s not counted", scope)
+        return
+    if not allowed:
+        abort(429)

@@ -5,8 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from assessment import participation, rules
-from assessment.errors import SessionLocked, UserError
-from web.limits import failed_attempt_limit
+from assessment.errors import NotFound, SessionLocked, UserError
+from web.limits import count_failed_attempt, failed_attempt_limit
 from web.locale import current_language
 from assessment.participation import find_participant, find_session_by_code
 from assessment.question_types import display as display_value
@@ -22,19 +22,27 @@ def join(code: str):
     session = find_session_by_code(code)
     form = JoinForm()
     if form.validate_on_submit():
-        participant = participation.join_session(session, form.name.data, form.role_group.data)
+        token = participation.join_session(session, form.name.data, form.role_group.data)
         # Straight to the first step (one round trip less than by the personal link, /p/<token>).
-        return redirect(url_for(".step", token=participant.token, number=1))
+        return redirect(url_for(".step", token=token, number=1))
     return render_template("participate/join.html", session=session, form=form), (
         422 if form.errors else 200)
 
 
-# Every page under a personal link shares one budget: an unknown token on any of them counts.
+def _participant(token: str):
+    """The participant behind a personal link. Every page under one shares a budget of unknown
+    tokens, counted only when one is unknown."""
+    try:
+        return find_participant(token)
+    except NotFound:
+        count_failed_attempt("JOIN_RATE_LIMIT", scope="personal-link")
+        raise
+
+
 @bp.route("/p/<token>")
-@failed_attempt_limit("JOIN_RATE_LIMIT", scope="personal-link")
 def resume(token: str):
     """The personal link: back to where the participant was."""
-    participant = find_participant(token)
+    participant = _participant(token)
     if participant.submitted_at or participant.session.is_locked:
         return redirect(url_for(".review", token=token))
     step = min(participant.current_step, len(participant.session.bank.sections) - 1)
@@ -42,9 +50,8 @@ def resume(token: str):
 
 
 @bp.route("/p/<token>/step/<int:number>", methods=["GET", "POST"])
-@failed_attempt_limit("JOIN_RATE_LIMIT", scope="personal-link")
 def step(token: str, number: int):
-    participant = find_participant(token)
+    participant = _participant(token)
     bank = participant.session.bank
     if not 1 <= number <= len(bank.sections):
         abort(404)
@@ -128,16 +135,14 @@ def _step_context(participant, number: int, form, stored, saved, show_form: bool
 
 
 @bp.route("/p/<token>/review")
-@failed_attempt_limit("JOIN_RATE_LIMIT", scope="personal-link")
 def review(token: str):
-    participant = find_participant(token)
+    participant = _participant(token)
     return render_template("participate/review.html", **_review_context(participant))
 
 
 @bp.route("/p/<token>/submit", methods=["POST"])
-@failed_attempt_limit("JOIN_RATE_LIMIT", scope="personal-link")
 def submit(token: str):
-    participant = find_participant(token)
+    participant = _participant(token)
     try:
         participation.submit(participant)
     except SessionLocked:
@@ -185,12 +190,11 @@ def _review_context(participant) -> dict:
 
 
 @bp.route("/p/<token>/results")
-@failed_attempt_limit("JOIN_RATE_LIMIT", scope="personal-link")
 def results(token: str):
     """The indicators the facilitator has revealed, and nothing else (no anchoring)."""
     from assessment.results import indicator_results
 
-    participant = find_participant(token)
+    participant = _participant(token)
     session = participant.session
     shown = [r for r in indicator_results(session) if session.is_revealed(r.question.id)]
     for result in shown:

@@ -1,0 +1,58 @@
+"""The participant, their session and its programme as plain rows, for the pages under a personal
+link. Kept for speed (issue 18's budget, BENCHMARKS.md): loading the three as ORM entities costs
+about twice this query on every participant request. The views are read-only and borrow the
+models' own rules; participation writes with statements."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import bindparam, select
+
+from assessment.extensions import db
+from assessment.models import Participant, Programme, ReviewSession
+
+_PARTS = {
+    "participant": list(Participant.__table__.c),
+    "session": [c for c in ReviewSession.__table__.c if c.key != "bank_snapshot"],  # large; cached by hash
+    "programme": list(Programme.__table__.c),
+}
+_BY_TOKEN = (select(*[column.label(f"{part}__{column.key}") for part, columns in _PARTS.items()
+                      for column in columns])
+             .select_from(Participant.__table__.join(ReviewSession.__table__).join(Programme.__table__))
+             .where(Participant.__table__.c.token == bindparam("token")))
+_BANK_SNAPSHOT = select(ReviewSession.bank_snapshot).where(ReviewSession.id == bindparam("session_id"))
+
+
+class ProgrammeView(SimpleNamespace):
+    """A programme's columns."""
+
+
+class SessionView(SimpleNamespace):
+    """A session's columns but the bank snapshot (read only when its bank is not cached), with its
+    programme and the rules of ReviewSession."""
+    bank = ReviewSession.bank
+    is_locked = ReviewSession.is_locked
+    is_section_open = ReviewSession.is_section_open
+    is_revealed = ReviewSession.is_revealed
+
+    @property
+    def bank_snapshot(self) -> dict[str, Any]:
+        return db.session.scalar(_BANK_SNAPSHOT, {"session_id": self.id})
+
+
+class ParticipantView(SimpleNamespace):
+    """A participant's columns, with their session and the rules of Participant."""
+    is_observer = Participant.is_observer
+
+
+def participant_by_token(token: str) -> ParticipantView | None:
+    row = db.session.execute(_BY_TOKEN, {"token": token}).first()
+    if row is None:
+        return None
+    parts: dict[str, dict[str, Any]] = {part: {} for part in _PARTS}
+    for label, value in row._mapping.items():
+        part, key = label.split("__", 1)
+        parts[part][key] = value
+    session = SessionView(**parts["session"], programme=ProgrammeView(**parts["programme"]))
+    return ParticipantView(**parts["participant"], session=session)
