@@ -201,19 +201,22 @@ def _already_here(session: ReviewSession) -> set[tuple[str | None, str]]:
 
 def carry_over_proposals(session: ReviewSession) -> int:
     """Copy last year's open proposals into this session for follow-up: not those done or dropped,
-    and each once, whether it came by an earlier carry-over or an import. Returns how many."""
+    and each once, whether it came by an earlier carry-over or an import. A copy keeps its
+    origin's uid, so last year's workbook finds it. Returns how many."""
     _refuse_if_locked(session)
     previous = previous_session(session)
     if previous is None:
         return 0
     carried_ids = {p.origin_id for p in carried_proposals(session)}
     here = _already_here(session)
+    uids = {p.uid for p in session_proposals(session)}
     count = 0
     for old in session_proposals(previous):
-        if old.status in FINISHED or old.id in carried_ids or (old.question_id, old.text) in here:
+        if (old.status in FINISHED or old.id in carried_ids or old.uid in uids
+                or (old.question_id, old.text) in here):
             continue
         db.session.add(Proposal(
-            session_id=session.id, question_id=old.question_id, text=old.text, owner=old.owner,
+            uid=old.uid, session_id=session.id, question_id=old.question_id, text=old.text, owner=old.owner,
             deadline=old.deadline, priority=old.priority,
             status="in_progress" if old.status == "new" else old.status,
             origin_id=old.id, origin_year=previous.programme_year))
