@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from assessment.extensions import db
 from assessment.errors import SessionLocked, UserError
+from assessment.question_types import clean_text
 from assessment.models import (PRIORITIES, PROPOSAL_STATUSES, SESSION_STATES, Consensus, ConsensusChange,
                                Facilitator, Proposal, ReviewSession, utcnow)
 
@@ -195,8 +196,9 @@ FINISHED = ("done", "dropped")
 
 
 def _already_here(session: ReviewSession) -> set[tuple[str | None, str]]:
-    """The (question, text) of the session's proposals: a proposal is carried or imported once."""
-    return {(p.question_id, p.text) for p in session_proposals(session)}
+    """The (question, text) of the session's proposals: a proposal is carried or imported once.
+    Line breaks as a workbook gives them back (a form's \r\n reads as \n)."""
+    return {(p.question_id, clean_text(p.text).strip()) for p in session_proposals(session)}
 
 
 def carry_over_proposals(session: ReviewSession) -> int:
@@ -213,7 +215,7 @@ def carry_over_proposals(session: ReviewSession) -> int:
     count = 0
     for old in session_proposals(previous):
         if (old.status in FINISHED or old.id in carried_ids or old.uid in uids
-                or (old.question_id, old.text) in here):
+                or (old.question_id, clean_text(old.text).strip()) in here):
             continue
         db.session.add(Proposal(
             uid=old.uid, session_id=session.id, question_id=old.question_id, text=old.text, owner=old.owner,
@@ -223,22 +225,3 @@ def carry_over_proposals(session: ReviewSession) -> int:
         count += 1
     db.session.commit()
     return count
-
-
-def import_proposals(session: ReviewSession, rows: list[dict]) -> int:
-    """Carry proposals read from last year's workbook into this session, each once (a row whose
-    question and text the session has already is skipped); returns how many were added."""
-    _refuse_if_locked(session)
-    here = _already_here(session)
-    added = 0
-    for row in rows:
-        if (row["question_id"], row["text"]) in here:
-            continue
-        here.add((row["question_id"], row["text"]))
-        added += 1
-        db.session.add(Proposal(
-            session_id=session.id, question_id=row["question_id"], text=row["text"],
-            owner=row["owner"], deadline=row["deadline"], priority=row["priority"],
-            status=row["status"], origin_year=row["year"] or max(session.programme_year - 1, 1)))
-    db.session.commit()
-    return added

@@ -26,6 +26,8 @@ STATE_LABELS = {
 PRIORITY_LABELS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
 STATUS_LABELS = {"new": N_("New"), "in_progress": N_("In progress"), "done": N_("Done"),
                  "dropped": N_("Dropped")}
+# Earlier bokmål names of the statuses, so that older workbooks still import.
+STATUS_ALIASES = {"påbegynt": "in_progress", "gjennomført": "done", "droppet": "dropped"}
 
 
 def label(labels: dict[str, str], key: str, lang: str) -> str:
@@ -33,10 +35,11 @@ def label(labels: dict[str, str], key: str, lang: str) -> str:
     return translate(labels[key], lang) if key in labels else key
 
 
-def key_for(labels: dict[str, str], shown: str) -> str | None:
-    """The key whose name is `shown` in any language, or the key itself (reading a workbook back)."""
+def key_for(labels: dict[str, str], shown: str, aliases: dict[str, str] | None = None) -> str | None:
+    """The key whose name is `shown` in any language, or the key itself, or an older name in
+    `aliases` (reading a workbook back); None when it is none of them."""
     shown = (shown or "").strip().lower()
     for key, message in labels.items():
         if shown in (message.lower(), translate(message, "nb").lower(), key):
             return key
-    return None
+    return (aliases or {}).get(shown)

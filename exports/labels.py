@@ -59,6 +59,7 @@ HEADERS = {
     "priority": N_("Priority"),
     "status": N_("Status"),
     "year": N_("Year"),
+    "uid": N_("Proposal id"),
     "whole_programme": N_("The programme as a whole"),
     "choose_from_list": N_("Choose from the list."),
     "history_chart": N_("Consensus over the years"),
