@@ -11,12 +11,9 @@ ROLE_LABELS = {
     "observer_innovation_norway": N_("Observer from Innovation Norway"),
     "observer_municipality": N_("Observer from the municipality"),
 }
-ROLE_SHORT_LABELS = {
-    "leadership": N_("Leadership"),
-    "observer_county": N_("County"),
-    "observer_innovation_norway": N_("Innovation Norway"),
-    "observer_municipality": N_("Municipality"),
-}
+# The roles where there is less room (dashboard, exports): the same names, without the parenthesis.
+ROLE_SHORT_LABELS = {"leadership": N_("Leadership"), **{key: message for key, message in ROLE_LABELS.items()
+                                                        if key != "leadership"}}
 STATE_LABELS = {
     "preparation": N_("Preparation"),
     "scoring": N_("Scoring"),

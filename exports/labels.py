@@ -47,7 +47,7 @@ HEADERS = {
     "no": N_("No"),
     "participant": N_("Participant"),
     "role": N_("Role"),
-    "section": N_("Step"),
+    "section": N_("Section"),
     "question": N_("Question"),
     "value": N_("Value"),
     "value_label": N_("Value as text"),

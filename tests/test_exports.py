@@ -62,7 +62,7 @@ def test_workbook_has_every_sheet_with_typed_values(client, filled):
     summary = book["Sammendrag"]
     facts = {summary.cell(r, 1).value: summary.cell(r, 2).value for r in range(1, 12)}
     assert facts["Programår"] == 2 and "mini 1" in facts["Spørsmålsbank"]
-    assert facts["Omstillingsledelsen"] == 2 and facts["Fylke"] == 1
+    assert facts["Omstillingsledelsen"] == 2 and facts["Observatør fra fylkeskommunen"] == 1
     rows = list(summary.iter_rows(values_only=True))
     plan = next(r for r in rows if r and r[0] == "Planarbeid")
     assert plan[2] == 4 and isinstance(plan[5], float) and plan[5] == 3.5 and plan[6] == 6
@@ -70,7 +70,7 @@ def test_workbook_has_every_sheet_with_typed_values(client, filled):
 
     answers = book["Svar"]
     header = [c.value for c in answers[1]]
-    assert header[:6] == ["Deltaker", "Rolle", "Steg", "Spørsmåls-id", "Spørsmål", "Verdi"]
+    assert header[:6] == ["Deltaker", "Rolle", "Del", "Spørsmåls-id", "Spørsmål", "Verdi"]
     assert answers.freeze_panes == "A2" and answers.auto_filter.ref.startswith("A1:")
     by_question = {}
     for row in answers.iter_rows(min_row=2, values_only=True):
