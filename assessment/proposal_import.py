@@ -95,11 +95,10 @@ def count_kinds(outcomes: list[RowOutcome]) -> dict[str, int]:
     return {kind: sum(1 for o in outcomes if o.kind == kind) for kind in KINDS}
 
 
-def _origin_year(session: ReviewSession, year: int | None) -> int | None:
-    """A new row of an earlier year is carried from that year; without a year, from last year."""
-    if year is None:
-        year = session.programme_year - 1
-    return year if 1 <= year < session.programme_year else None
+def origin_year(session: ReviewSession, year: int | None) -> int | None:
+    """The year a new row is carried from: its own, when earlier than the session's; a row without
+    a year (added by hand) is this year's."""
+    return year if year is not None and year < session.programme_year else None
 
 
 def apply_import(session: ReviewSession, rows: list[SheetRow], skip_refused: bool = False,
@@ -119,7 +118,7 @@ def apply_import(session: ReviewSession, rows: list[SheetRow], skip_refused: boo
             db.session.add(Proposal(
                 uid=row.uid or new_proposal_uid(), session_id=session.id, question_id=row.question_id,
                 text=row.text, owner=row.owner, deadline=row.deadline, priority=row.priority,
-                status=row.status, origin_year=_origin_year(session, row.year)))
+                status=row.status, origin_year=origin_year(session, row.year)))
         elif outcome.kind == UPDATED:
             for name, _before, after in outcome.changes:
                 setattr(outcome.proposal, name, after)

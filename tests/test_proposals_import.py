@@ -88,6 +88,7 @@ def test_the_same_workbook_twice_changes_nothing_the_second_time(client, session
     assert press_on_preview(client, upload(client, session, changed)).status_code == 302
     after_first = proposals(session)
     assert len(after_first) == 3
+    assert facilitation.session_proposals(session)[2].origin_year is None  # a row added by hand: this year's
 
     preview = upload(client, session, changed)
     text = page_text(client.get(preview))

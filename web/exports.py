@@ -109,6 +109,7 @@ def _preview(session, upload, error: str = "", status: int = 200):
                                                                      current_language()))
     return render_template("exports/import_preview.html", session=session, bank=session.bank,
                            lang=current_language(), upload=upload, outcomes=outcomes,
+                           origin_year=proposal_import.origin_year,
                            counts=proposal_import.count_kinds(outcomes), error=error), status
 
 
@@ -128,7 +129,7 @@ def import_apply(session_id: int, upload_id: int):
                                               upload=upload)
     except proposal_import.RowsRefused as refused:
         return _preview(session, upload, error=str(refused.message), status=refused.status_code)
-    flash(_("Imported: %(new)d new, %(updated)d updated, %(unchanged)d unchanged, %(refused)d skipped.",
+    flash(_("Imported. New: %(new)d, updated: %(updated)d, unchanged: %(unchanged)d, skipped: %(refused)d.",
             new=counts["new"], updated=counts["updated"], unchanged=counts["unchanged"],
             refused=counts["refused"]), "success")
     return redirect(url_for("discussion.proposals", session_id=session.id))
