@@ -201,27 +201,30 @@ def _already_here(session: ReviewSession) -> set[tuple[str | None, str]]:
     return {(p.question_id, clean_text(p.text).strip()) for p in session_proposals(session)}
 
 
-def carry_over_proposals(session: ReviewSession) -> int:
-    """Copy last year's open proposals into this session for follow-up: not those done or dropped,
-    and each once, whether it came by an earlier carry-over or an import. A copy keeps its
-    origin's uid, so last year's workbook finds it. Returns how many."""
-    _refuse_if_locked(session)
+def proposals_to_carry(session: ReviewSession) -> list[Proposal]:
+    """Last year's proposals that carry-over would bring: open ones (not done or dropped), not
+    here already by an earlier carry-over or an import (same uid, or same question and text)."""
     previous = previous_session(session)
     if previous is None:
-        return 0
+        return []
     carried_ids = {p.origin_id for p in carried_proposals(session)}
     here = _already_here(session)
     uids = {p.uid for p in session_proposals(session)}
-    count = 0
-    for old in session_proposals(previous):
-        if (old.status in FINISHED or old.id in carried_ids or old.uid in uids
-                or (old.question_id, clean_text(old.text).strip()) in here):
-            continue
+    return [old for old in session_proposals(previous)
+            if old.status not in FINISHED and old.id not in carried_ids and old.uid not in uids
+            and (old.question_id, clean_text(old.text).strip()) not in here]
+
+
+def carry_over_proposals(session: ReviewSession) -> int:
+    """Copy last year's open proposals into this session for follow-up, each once; a copy keeps
+    its origin's uid, so last year's workbook finds it. Returns how many."""
+    _refuse_if_locked(session)
+    to_carry = proposals_to_carry(session)
+    for old in to_carry:
         db.session.add(Proposal(
             uid=old.uid, session_id=session.id, question_id=old.question_id, text=old.text, owner=old.owner,
             deadline=old.deadline, priority=old.priority,
             status="in_progress" if old.status == "new" else old.status,
-            origin_id=old.id, origin_year=previous.programme_year))
-        count += 1
+            origin_id=old.id, origin_year=old.session.programme_year))
     db.session.commit()
-    return count
+    return len(to_carry)

@@ -190,3 +190,25 @@ def test_a_row_added_by_hand_may_name_its_indicator_instead_of_its_id(client, se
                                                  "B5": "Uten indikator"})
     text = page_text(client.get(upload(client, session, content)))
     assert "Nytt 1" in text and "Forbedringsforslag!A5: «Noe annet» er ikke en indikator" in text
+
+
+def test_the_follow_up_page_offers_only_what_carry_over_would_bring(client, session):
+    login(client)
+    facilitation.set_proposal_status(facilitation.session_proposals(session)[0], "done")
+    next_year = create_session(session.programme, session.bank, 3, title="År 3")
+    assert "Hent fjorårets forslag inn i denne økten (1)" in page_text(client.get(f"/sessions/{next_year.id}/follow-up"))
+    assert facilitation.carry_over_proposals(next_year) == 1
+    assert "Hent fjorårets forslag" not in page_text(client.get(f"/sessions/{next_year.id}/follow-up"))
+
+
+def test_proposals_imported_without_an_earlier_session_show_on_the_follow_up_page(client, session):
+    from assessment.facilitators import find_facilitator, grant_access
+    from tests.helpers import make_session
+
+    login(client)
+    content = exported(client, session)
+    elsewhere = make_session("mini", year=3, programme="Nytt program i appen")
+    grant_access(elsewhere.programme, find_facilitator("leder@example.org"))
+    assert press_on_preview(client, upload(client, elsewhere, content)).status_code == 302
+    text = page_text(client.get(f"/sessions/{elsewhere.id}/follow-up"))
+    assert "ingen tidligere økt" in text and "Fast plan for styremøter" in text
