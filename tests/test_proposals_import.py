@@ -212,3 +212,19 @@ def test_proposals_imported_without_an_earlier_session_show_on_the_follow_up_pag
     assert press_on_preview(client, upload(client, elsewhere, content)).status_code == 302
     text = page_text(client.get(f"/sessions/{elsewhere.id}/follow-up"))
     assert "ingen tidligere økt" in text and "Fast plan for styremøter" in text
+
+
+def test_an_upload_without_a_file_or_without_proposals_is_refused_and_kept_nowhere(client, session):
+    from tests.helpers import csrf_token
+
+    login(client)
+    page = client.get(f"/sessions/{session.id}/exports").get_data(as_text=True)
+    response = client.post(f"/sessions/{session.id}/import-proposals", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 400 and "Velg en arbeidsbok" in page_text(response)
+    book = load_workbook(io.BytesIO(exported(client, session)))
+    book["Forbedringsforslag"].delete_rows(2, 10)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload_proposals(client, session, buffer.getvalue())
+    assert response.status_code == 400 and "ingen forslag å importere" in page_text(response)
+    assert db.session.scalar(select(func.count(ProposalUpload.id))) == 0

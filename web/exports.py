@@ -88,10 +88,10 @@ def import_proposals(session_id: int):
     session = session_or_404(session_id)
     upload = request.files.get("workbook")
     if upload is None or not upload.filename:
-        raise UserError(_("Choose last year's workbook (.xlsx) to upload."))
+        raise UserError(_("Choose a workbook (.xlsx) to upload."))
     content = upload.read(MAX_UPLOAD + 1)
     if not read_proposal_rows(content, session.bank, current_language()):
-        raise UserError(_("The Proposals sheet has no proposals to carry over."))
+        raise UserError(_("The Proposals sheet has no proposals to import."))
     kept = proposal_import.keep_upload(session, upload.filename, content)
     return redirect(url_for(".import_preview", session_id=session.id, upload_id=kept.id))
 
