@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from assessment.extensions import db
 from assessment.errors import SessionLocked, UserError
-from assessment.question_types import InvalidValue, question_type
+from assessment.question_types import InvalidValue, clean_text, question_type
 from assessment.models import (PRIORITIES, PROPOSAL_STATUSES, SESSION_STATES, Consensus, ConsensusChange,
                                Facilitator, Proposal, ReviewSession, utcnow)
 
@@ -222,47 +222,35 @@ FINISHED = ("done", "dropped")
 
 
 def _already_here(session: ReviewSession) -> set[tuple[str | None, str]]:
-    """The (question, text) of the session's proposals: a proposal is carried or imported once."""
-    return {(p.question_id, p.text) for p in session_proposals(session)}
+    """The (question, text) of the session's proposals: a proposal is carried or imported once.
+    Line breaks as a workbook gives them back (a form's \r\n reads as \n)."""
+    return {(p.question_id, clean_text(p.text).strip()) for p in session_proposals(session)}
+
+
+def proposals_to_carry(session: ReviewSession) -> list[Proposal]:
+    """Last year's proposals that carry-over would bring: open ones (not done or dropped), not
+    here already by an earlier carry-over or an import (same uid, or same question and text)."""
+    previous = previous_session(session)
+    if previous is None:
+        return []
+    carried_ids = {p.origin_id for p in carried_proposals(session)}
+    here = _already_here(session)
+    uids = {p.uid for p in session_proposals(session)}
+    return [old for old in session_proposals(previous)
+            if old.status not in FINISHED and old.id not in carried_ids and old.uid not in uids
+            and (old.question_id, clean_text(old.text).strip()) not in here]
 
 
 def carry_over_proposals(session: ReviewSession) -> int:
-    """Copy last year's open proposals into this session for follow-up: not those done or dropped,
-    and each once, whether it came by an earlier carry-over or an import. Returns how many."""
+    """Copy last year's open proposals into this session for follow-up, each once; a copy keeps
+    its origin's uid, so last year's workbook finds it. Returns how many."""
     _refuse_if_locked(session)
-    previous = previous_session(session)
-    if previous is None:
-        return 0
-    carried_ids = {p.origin_id for p in carried_proposals(session)}
-    here = _already_here(session)
-    count = 0
-    for old in session_proposals(previous):
-        if old.status in FINISHED or old.id in carried_ids or (old.question_id, old.text) in here:
-            continue
+    to_carry = proposals_to_carry(session)
+    for old in to_carry:
         db.session.add(Proposal(
-            session_id=session.id, question_id=old.question_id, text=old.text, owner=old.owner,
+            uid=old.uid, session_id=session.id, question_id=old.question_id, text=old.text, owner=old.owner,
             deadline=old.deadline, priority=old.priority,
             status="in_progress" if old.status == "new" else old.status,
-            origin_id=old.id, origin_year=previous.programme_year))
-        count += 1
+            origin_id=old.id, origin_year=old.session.programme_year))
     db.session.commit()
-    return count
-
-
-def import_proposals(session: ReviewSession, rows: list[dict]) -> int:
-    """Carry proposals read from last year's workbook into this session, each once (a row whose
-    question and text the session has already is skipped); returns how many were added."""
-    _refuse_if_locked(session)
-    here = _already_here(session)
-    added = 0
-    for row in rows:
-        if (row["question_id"], row["text"]) in here:
-            continue
-        here.add((row["question_id"], row["text"]))
-        added += 1
-        db.session.add(Proposal(
-            session_id=session.id, question_id=row["question_id"], text=row["text"],
-            owner=row["owner"], deadline=row["deadline"], priority=row["priority"],
-            status=row["status"], origin_year=row["year"] or max(session.programme_year - 1, 1)))
-    db.session.commit()
-    return added
+    return len(to_carry)

@@ -11,12 +11,9 @@ ROLE_LABELS = {
     "observer_innovation_norway": N_("Observer from Innovation Norway"),
     "observer_municipality": N_("Observer from the municipality"),
 }
-ROLE_SHORT_LABELS = {
-    "leadership": N_("Leadership"),
-    "observer_county": N_("County"),
-    "observer_innovation_norway": N_("Innovation Norway"),
-    "observer_municipality": N_("Municipality"),
-}
+# The roles where there is less room (dashboard, exports): the same names, without the parenthesis.
+ROLE_SHORT_LABELS = {"leadership": N_("Leadership"), **{key: message for key, message in ROLE_LABELS.items()
+                                                        if key != "leadership"}}
 STATE_LABELS = {
     "preparation": N_("Preparation"),
     "scoring": N_("Scoring"),
@@ -26,6 +23,8 @@ STATE_LABELS = {
 PRIORITY_LABELS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
 STATUS_LABELS = {"new": N_("New"), "in_progress": N_("In progress"), "done": N_("Done"),
                  "dropped": N_("Dropped")}
+# Earlier bokmål names of the statuses, so that older workbooks still import.
+STATUS_ALIASES = {"påbegynt": "in_progress", "gjennomført": "done", "droppet": "dropped"}
 
 
 def label(labels: dict[str, str], key: str, lang: str) -> str:
@@ -33,10 +32,11 @@ def label(labels: dict[str, str], key: str, lang: str) -> str:
     return translate(labels[key], lang) if key in labels else key
 
 
-def key_for(labels: dict[str, str], shown: str) -> str | None:
-    """The key whose name is `shown` in any language, or the key itself (reading a workbook back)."""
+def key_for(labels: dict[str, str], shown: str, aliases: dict[str, str] | None = None) -> str | None:
+    """The key whose name is `shown` in any language, or the key itself, or an older name in
+    `aliases` (reading a workbook back); None when it is none of them."""
     shown = (shown or "").strip().lower()
     for key, message in labels.items():
         if shown in (message.lower(), translate(message, "nb").lower(), key):
             return key
-    return None
+    return (aliases or {}).get(shown)

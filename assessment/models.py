@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -32,6 +32,11 @@ def utcnow() -> datetime:
 def new_token() -> str:
     """An unguessable participant token (192 bits)."""
     return secrets.token_urlsafe(24)
+
+
+def new_proposal_uid() -> str:
+    """A proposal's stable id: it travels in the workbook and follows the proposal across years."""
+    return secrets.token_hex(16)
 
 
 def new_join_code(length: int = 6) -> str:
@@ -121,6 +126,7 @@ class ReviewSession(db.Model):
     consensus: Mapped[list[Consensus]] = relationship(cascade="all, delete-orphan")
     proposals: Mapped[list[Proposal]] = relationship(back_populates="session", order_by="Proposal.id",
                                                      cascade="all, delete-orphan")
+    proposal_uploads: Mapped[list[ProposalUpload]] = relationship(cascade="all, delete-orphan")
 
     @property
     def bank(self):
@@ -222,7 +228,11 @@ class ConsensusChange(db.Model):
 class Proposal(db.Model):
     """An improvement proposal for next year's action plan."""
 
+    __table_args__ = (Index("ix_proposal_session_id_uid", "session_id", "uid", unique=True),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Stable across workbook round trips and carry-over: a carried copy keeps its origin's uid.
+    uid: Mapped[str] = mapped_column(String(32), default=new_proposal_uid)
     session_id: Mapped[int] = mapped_column(ForeignKey("review_session.id"), index=True)
     question_id: Mapped[str | None] = mapped_column(String(100))  # None: about the programme as a whole
     text: Mapped[str] = mapped_column(Text)
@@ -240,3 +250,14 @@ class Proposal(db.Model):
     # Next years' copies of this proposal; deleting it leaves them, without the link.
     copies: Mapped[list[Proposal]] = relationship(back_populates="origin")
     origin: Mapped[Proposal | None] = relationship(back_populates="copies", remote_side=[id])
+
+
+class ProposalUpload(db.Model):
+    """A Proposals workbook uploaded for import, kept between its preview and apply or cancel, so
+    any worker process can show the preview and apply it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("review_session.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -53,6 +53,7 @@ class ProposalRow:
     priority: str
     status: str
     year: int
+    uid: str = ""
 
 
 @dataclass
@@ -96,7 +97,7 @@ def _proposal_row(proposal: Proposal, bank: Bank, lang: str, year: int) -> Propo
     question = bank.question(proposal.question_id) if proposal.question_id else None
     return ProposalRow(question.label.get(lang) if question else "", proposal.question_id, proposal.text,
                        proposal.owner, proposal.deadline, proposal.priority, proposal.status,
-                       proposal.origin_year or year)
+                       proposal.origin_year or year, proposal.uid)
 
 
 def _facilitators(session: ReviewSession) -> list[str]:

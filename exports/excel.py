@@ -159,13 +159,16 @@ def proposals_sheet(ws: Worksheet, data: SessionData) -> None:
     lang = data.lang
     ws.title = safe_title(header("proposals", lang))
     headers = [header(h, lang) for h in ("indicator", "proposal", "owner", "deadline", "priority",
-                                         "status", "year", "question_id")]
+                                         "status", "year", "question_id", "uid")]
     proposals = data.proposals + data.carried
     rows = ([p.indicator or header("whole_programme", lang), p.text, p.owner, p.deadline,
              label(PRIORITY_LABELS, p.priority, lang), label(STATUS_LABELS, p.status, lang), p.year,
-             p.question_id or ""] for p in proposals)
-    last = table(ws, headers, rows, [40, 60, 22, 14, 12, 16, 8, 22], wrap_columns=(1, 2),
+             p.question_id or "", p.uid] for p in proposals)
+    last = table(ws, headers, rows, [40, 60, 22, 14, 12, 16, 8, 22, 34], wrap_columns=(1, 2),
                  formats={4: "yyyy-mm-dd"})
+    grey = Font(color="808080")  # the id that lets an edited workbook update its proposals: not to edit
+    for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=9, max_col=9):
+        cell.font = grey
     room = max(last, 1) + 200  # drop-downs for rows added by hand too
     for column, names in (("E", PRIORITY_LABELS), ("F", STATUS_LABELS)):
         choices = ",".join(label(names, key, lang) for key in names)

@@ -131,3 +131,23 @@ def another_app(app, **config):
     other = create_app({**{key: app.config[key] for key in keys if key in app.config}, **config})
     other.test_client_class = app.test_client_class
     return other
+
+
+def upload_proposals(client, session: ReviewSession, content: bytes, name: str = "forslag.xlsx"):
+    """Upload a workbook on the Exports page to import its proposals; a good one leads to its preview."""
+    import io
+
+    page = client.get(f"/sessions/{session.id}/exports").get_data(as_text=True)
+    return client.post(f"/sessions/{session.id}/import-proposals", data={
+        "csrf_token": csrf_token(page), "workbook": (io.BytesIO(content), name)},
+        content_type="multipart/form-data")
+
+
+def press_on_preview(client, preview: str, action: str = "apply", skip_refused: bool = False):
+    """Press Apply (or Cancel) on an import's preview page."""
+    page = client.get(preview)
+    assert page.status_code == 200, page_text(page)
+    data = {"csrf_token": csrf_token(page.get_data(as_text=True))}
+    if skip_refused:
+        data["skip_refused"] = "1"
+    return client.post(f"{preview}/{action}", data=data)

@@ -37,10 +37,32 @@ def join_page(page, base: str, code: str, name: str = "Tove Tastatur") -> None:
     expect(page.get_by_text("Steg 1 av")).to_be_visible()
 
 
+def _upload_with_every_outcome(session) -> int:
+    """A kept upload of the session's workbook whose rows are updated, unchanged, refused and new."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from assessment.facilitation import add_proposal
+    from assessment.proposal_import import keep_upload
+    from exports.data import session_data
+    from exports.excel import build_workbook
+
+    for text in ("Fast plan for styremøter", "Årlig samling", "Felles kalender"):
+        add_proposal(session, "p1_anchoring", text)
+    book = load_workbook(io.BytesIO(build_workbook(session_data(session, "nb"))))
+    sheet = book["Forbedringsforslag"]
+    sheet["F2"], sheet["F3"], sheet["B5"] = "Utført", "Ferdig", "Et nytt forslag"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return keep_upload(session, "forslag.xlsx", buffer.getvalue()).id
+
+
 def test_no_serious_accessibility_violations_on_any_page(app, ctx):
     session = make_session("psv", year=2)
     make_facilitator(programmes=[session.programme])
     code, session_id, steps = session.join_code, session.id, len(session.bank.sections)
+    upload_id = _upload_with_every_outcome(session)
     problems = {}
     with serve(app) as base, chromium() as browser:
         page = browser.new_context(locale="nb-NO", bypass_csp=True).new_page()
@@ -72,7 +94,8 @@ def test_no_serious_accessibility_violations_on_any_page(app, ctx):
                           ("discussion", f"/sessions/{session_id}/discussion"),
                           ("consensus", f"/sessions/{session_id}/indicators/p1_anchoring"),
                           ("proposals", f"/sessions/{session_id}/proposals"),
-                          ("exports", f"/sessions/{session_id}/exports")):
+                          ("exports", f"/sessions/{session_id}/exports"),
+                          ("import-preview", f"/sessions/{session_id}/import-proposals/{upload_id}")):
             response = facilitator.goto(base + url)
             assert response.status == 200, (name, response.status)
             problems[name] = axe_violations(facilitator)

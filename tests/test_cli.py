@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from assessment.demo import DEMO_PROGRAMME
 from assessment.extensions import db
 from assessment.models import Answer, Participant, Programme, ReviewSession
-from tests.helpers import page_text
+from tests.helpers import login, make_facilitator, page_text, post_form
 
 
 def test_session_create_prints_a_join_link_that_opens_the_form(runner, client, app):
@@ -23,6 +23,22 @@ def test_session_create_prints_a_join_link_that_opens_the_form(runner, client, a
         session = db.session.scalar(select(ReviewSession))
         assert session.programme_year == 3 and session.bank_id == "psv"
         assert str(session.meeting_date) == "2026-11-05"
+
+
+def test_a_session_made_on_the_command_line_is_titled_with_its_year_like_one_made_in_the_interface(
+        runner, client, app):
+    with app.app_context():
+        make_facilitator()
+    assert runner.invoke(args=["session", "create", "--bank", "psv", "--programme", "Fjordby", "--year", "3",
+                               "--facilitator", "leder@example.org"]).exit_code == 0
+    login(client)
+    with app.app_context():
+        programme_id = db.session.scalar(select(Programme.id))
+    assert post_form(client, f"/programmes/{programme_id}", {
+        "bank_id": "psv", "programme_year": "3", "title": ""}).status_code == 302
+    with app.app_context():
+        titles = db.session.scalars(select(ReviewSession.title).order_by(ReviewSession.id)).all()
+    assert titles == ["Programstatusvurdering år 3", "Programstatusvurdering år 3"]
 
 
 def test_session_create_refuses_an_unknown_bank_and_a_bad_year(runner):

@@ -16,7 +16,8 @@ from assessment.banks import get_bank
 from assessment.extensions import db
 from assessment.models import Proposal
 from assessment.programmes import create_session
-from tests.helpers import answer_step, csrf_token, join, login, make_facilitator, page_text
+from tests.helpers import (answer_step, join, login, make_facilitator, page_text, press_on_preview,
+                           upload_proposals)
 
 HOSTILE = '=HYPERLINK("http://x","y")'
 
@@ -61,7 +62,7 @@ def test_workbook_has_every_sheet_with_typed_values(client, filled):
     summary = book["Sammendrag"]
     facts = {summary.cell(r, 1).value: summary.cell(r, 2).value for r in range(1, 12)}
     assert facts["Programår"] == 2 and "mini 1" in facts["Spørsmålsbank"]
-    assert facts["Omstillingsledelsen"] == 2 and facts["Fylke"] == 1
+    assert facts["Omstillingsledelsen"] == 2 and facts["Observatør fra fylkeskommunen"] == 1
     rows = list(summary.iter_rows(values_only=True))
     plan = next(r for r in rows if r and r[0] == "Planarbeid")
     assert plan[2] == 4 and isinstance(plan[5], float) and plan[5] == 3.5 and plan[6] == 6
@@ -69,7 +70,7 @@ def test_workbook_has_every_sheet_with_typed_values(client, filled):
 
     answers = book["Svar"]
     header = [c.value for c in answers[1]]
-    assert header[:6] == ["Deltaker", "Rolle", "Steg", "Spørsmåls-id", "Spørsmål", "Verdi"]
+    assert header[:6] == ["Deltaker", "Rolle", "Del", "Spørsmåls-id", "Spørsmål", "Verdi"]
     assert answers.freeze_panes == "A2" and answers.auto_filter.ref.startswith("A1:")
     by_question = {}
     for row in answers.iter_rows(min_row=2, values_only=True):
@@ -107,10 +108,10 @@ def test_proposals_sheet_has_dates_and_drop_downs(client, filled):
     first = [c.value for c in sheet[2]]
     assert first[:7] == ["Planarbeid", "Fast plan for styremøter", "Styreleder", datetime(2027, 3, 1), "Høy", "Ny", 2]
     second = [c.value for c in sheet[3]]
-    assert second[0] == "Programmet som helhet" and second[1] == "@SUM(A1:A2)" and second[5] == "Påbegynt"
+    assert second[0] == "Programmet som helhet" and second[1] == "@SUM(A1:A2)" and second[5] == "Pågår"
     validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
     assert validations["E2"].type == "list" and "Høy" in validations["E2"].formula1
-    assert validations["F2"].type == "list" and "Gjennomført" in validations["F2"].formula1
+    assert validations["F2"].type == "list" and "Utført" in validations["F2"].formula1
     assert validations["D2"].type == "date"
 
 
@@ -125,46 +126,37 @@ def test_round_trip_of_proposals_into_next_years_session(client, filled):
     login(client)
     _book, raw = workbook_of(client, filled)
     next_year = create_session(filled.programme, filled.bank, 3, title="År 3")
-    page = client.get(f"/sessions/{next_year.id}/exports").get_data(as_text=True)
-    response = client.post(f"/sessions/{next_year.id}/import-proposals", data={
-        "csrf_token": csrf_token(page), "workbook": (io.BytesIO(raw), "fjor.xlsx")},
-        content_type="multipart/form-data")
+    response = upload_proposals(client, next_year, raw, "fjor.xlsx")
     assert response.status_code == 302, page_text(response)
+    assert press_on_preview(client, response.headers["Location"]).status_code == 302
     carried = db.session.scalars(select(Proposal).filter_by(session_id=next_year.id).order_by(Proposal.id)).all()
     assert [(p.text, p.question_id, p.owner, p.deadline, p.priority, p.status, p.origin_year) for p in carried] == [
         ("Fast plan for styremøter", "plan", "Styreleder", date(2027, 3, 1), "high", "new", 2),
         ("@SUM(A1:A2)", None, "", None, "low", "in_progress", 2)]
 
 
-def upload(client, session, content: bytes, name: str = "fil.xlsx"):
-    page = client.get(f"/sessions/{session.id}/exports").get_data(as_text=True)
-    return client.post(f"/sessions/{session.id}/import-proposals", data={
-        "csrf_token": csrf_token(page), "workbook": (io.BytesIO(content), name)},
-        content_type="multipart/form-data")
-
-
 def test_import_refuses_files_that_are_not_workbooks(client, filled):
     login(client)
-    response = upload(client, filled, b"name,proposal\nx,y\n", "fil.csv")
+    response = upload_proposals(client, filled, b"name,proposal\nx,y\n", "fil.csv")
     assert response.status_code == 400 and "ikke en Excel-arbeidsbok" in page_text(response)
     broken = io.BytesIO()
     with zipfile.ZipFile(broken, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "not xml at all")
-    response = upload(client, filled, broken.getvalue())
+    response = upload_proposals(client, filled, broken.getvalue())
     assert response.status_code == 400 and "skadet" in page_text(response)
 
 
 def test_import_refuses_oversized_files_and_zip_bombs(client, filled):
     login(client)
-    response = upload(client, filled, b"0" * (2 * 1024 * 1024 + 10))
+    response = upload_proposals(client, filled, b"0" * (2 * 1024 * 1024 + 10))
     assert response.status_code == 400 and "for stor" in page_text(response)
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (40 * 1024 * 1024))
     assert len(bomb.getvalue()) < 2 * 1024 * 1024
-    response = upload(client, filled, bomb.getvalue())
+    response = upload_proposals(client, filled, bomb.getvalue())
     assert response.status_code == 400 and "30 MB" in page_text(response)
 
 
@@ -174,7 +166,7 @@ def test_import_needs_a_proposals_sheet(client, filled):
     book.active.title = "Noe annet"
     buffer = io.BytesIO()
     book.save(buffer)
-    response = upload(client, filled, buffer.getvalue())
+    response = upload_proposals(client, filled, buffer.getvalue())
     assert response.status_code == 400 and "Forbedringsforslag" in page_text(response)
 
 
@@ -313,11 +305,8 @@ def test_importing_the_same_workbook_twice_and_then_carrying_over_adds_each_prop
     facilitation.set_proposal_status(facilitation.session_proposals(filled)[1], "done")
     next_year = create_session(filled.programme, filled.bank, 3, title="År 3")
     for _ in range(2):
-        page = client.get(f"/sessions/{next_year.id}/exports").get_data(as_text=True)
-        response = client.post(f"/sessions/{next_year.id}/import-proposals", data={
-            "csrf_token": csrf_token(page), "workbook": (io.BytesIO(raw), "fjor.xlsx")},
-            content_type="multipart/form-data")
-        assert response.status_code == 302
+        response = upload_proposals(client, next_year, raw, "fjor.xlsx")
+        assert press_on_preview(client, response.headers["Location"]).status_code == 302
     assert len(facilitation.session_proposals(next_year)) == 2
     facilitation.carry_over_proposals(next_year)
     assert len(facilitation.session_proposals(next_year)) == 2

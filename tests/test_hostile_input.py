@@ -72,6 +72,8 @@ def test_facilitator_endpoints_never_fail_on_random_input(app, mini, generous_li
             f"/sessions/{session}/invite", f"/sessions/{session}/indicators/{question}",
             f"/sessions/{session}/proposals", f"/sessions/{session}/proposals/{proposal}",
             f"/sessions/{session}/follow-up", f"/sessions/{session}/import-proposals",
+            f"/sessions/{session}/import-proposals/{proposal}/apply",
+            f"/sessions/{session}/import-proposals/{proposal}/cancel",
             f"/sessions/{session}/participants/{proposal}/delete", f"/sessions/{session}/anonymise",
             f"/sessions/{session}/delete", "/login"]
     for url in urls:
@@ -82,7 +84,7 @@ def test_facilitator_endpoints_never_fail_on_random_input(app, mini, generous_li
                 f"/sessions/{session}/answers", f"/sessions/{session}/exports",
                 f"/sessions/{session}/export.xlsx", f"/sessions/{session}/export.json",
                 f"/sessions/{session}/answers.csv", f"/sessions/{session}/report",
-                f"/sessions/{session}/report.md"):
+                f"/sessions/{session}/report.md", f"/sessions/{session}/import-proposals/{proposal}"):
         assert client.get(url).status_code < 500, url
 
 

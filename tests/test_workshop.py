@@ -99,7 +99,7 @@ def test_create_programme_and_session_from_a_bank(client, ctx):
     assert session.bank_id == "psv" and session.state == "preparation"
     assert session.open_sections == []
     html = client.get(f"/sessions/{session.id}").get_data(as_text=True)
-    assert re.search(r"<title>Programstatusvurdering – Statusvurdering</title>", html)
+    assert re.search(r"<title>Programstatusvurdering år 2 – Statusvurdering</title>", html)
     page = page_text(client.get(f"/sessions/{session.id}"))
     assert session.join_code in page and "Forberedelse" in page
 

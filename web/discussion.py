@@ -264,4 +264,4 @@ def follow_up(session_id: int):
     return render_template("discussion/follow_up.html", session=session, bank=session.bank,
                            lang=current_language(), previous=previous,
                            carried=facilitation.carried_proposals(session),
-                           previous_count=len(facilitation.session_proposals(previous)) if previous else 0)
+                           to_carry=len(facilitation.proposals_to_carry(session)))

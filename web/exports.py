@@ -9,13 +9,13 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from assessment import facilitation
+from assessment import proposal_import
 from web.access import session_or_404
 from web.locale import current_language
-from assessment.errors import UserError
+from assessment.errors import NotFound, UserError
 from exports.data import session_data
 from exports.excel import build_workbook
-from exports.proposals_import import MAX_UPLOAD, read_proposals
+from exports.proposals_import import MAX_UPLOAD, read_proposal_rows
 from exports.raw import answers_csv, session_json
 from exports.report import report_html, report_markdown
 from exports.report_docx import report_docx
@@ -97,14 +97,60 @@ def as_csv(session_id: int):
 
 @bp.route("/sessions/<int:session_id>/import-proposals", methods=["POST"])
 def import_proposals(session_id: int):
+    """Keep the uploaded workbook (once it reads as a Proposals sheet) and show what it would do."""
     session = session_or_404(session_id)
     upload = request.files.get("workbook")
     if upload is None or not upload.filename:
-        raise UserError(_("Choose last year's workbook (.xlsx) to upload."))
+        raise UserError(_("Choose a workbook (.xlsx) to upload."))
     content = upload.read(MAX_UPLOAD + 1)
-    rows = read_proposals(content, session.bank)
-    if not rows:
-        raise UserError(_("The Proposals sheet has no proposals to carry over."))
-    count = facilitation.import_proposals(session, rows)
-    flash(_("%(num)d proposals carried over from the workbook.", num=count), "success")
-    return redirect(url_for("discussion.follow_up", session_id=session.id))
+    if not read_proposal_rows(content, session.bank, current_language()):
+        raise UserError(_("The Proposals sheet has no proposals to import."))
+    kept = proposal_import.keep_upload(session, upload.filename, content)
+    return redirect(url_for(".import_preview", session_id=session.id, upload_id=kept.id))
+
+
+def _upload_or_404(session, upload_id: int):
+    upload = proposal_import.upload_of(session, upload_id)
+    if upload is None:
+        raise NotFound(_("This upload is already applied or cancelled. Upload the workbook again "
+                         "to import it."))
+    return upload
+
+
+def _preview(session, upload, error: str = "", status: int = 200):
+    outcomes = proposal_import.classify(session, read_proposal_rows(upload.content, session.bank,
+                                                                     current_language()))
+    return render_template("exports/import_preview.html", session=session, bank=session.bank,
+                           lang=current_language(), upload=upload, outcomes=outcomes,
+                           origin_year=proposal_import.origin_year,
+                           counts=proposal_import.count_kinds(outcomes), error=error), status
+
+
+@bp.route("/sessions/<int:session_id>/import-proposals/<int:upload_id>")
+def import_preview(session_id: int, upload_id: int):
+    session = session_or_404(session_id)
+    return _preview(session, _upload_or_404(session, upload_id))
+
+
+@bp.route("/sessions/<int:session_id>/import-proposals/<int:upload_id>/apply", methods=["POST"])
+def import_apply(session_id: int, upload_id: int):
+    session = session_or_404(session_id)
+    upload = _upload_or_404(session, upload_id)
+    rows = read_proposal_rows(upload.content, session.bank, current_language())
+    try:
+        counts = proposal_import.apply_import(session, rows, skip_refused=request.form.get("skip_refused") == "1",
+                                              upload=upload)
+    except proposal_import.RowsRefused as refused:
+        return _preview(session, upload, error=str(refused.message), status=refused.status_code)
+    flash(_("Imported. New: %(new)d, updated: %(updated)d, unchanged: %(unchanged)d, skipped: %(refused)d.",
+            new=counts["new"], updated=counts["updated"], unchanged=counts["unchanged"],
+            refused=counts["refused"]), "success")
+    return redirect(url_for("discussion.proposals", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/import-proposals/<int:upload_id>/cancel", methods=["POST"])
+def import_cancel(session_id: int, upload_id: int):
+    session = session_or_404(session_id)
+    proposal_import.discard_upload(_upload_or_404(session, upload_id))
+    flash(_("The import is cancelled; nothing was changed."), "success")
+    return redirect(url_for(".index", session_id=session.id))

@@ -65,8 +65,8 @@ def programme(programme_id: int):
         if bank is None:
             raise UserError(_("That question bank is not available."))
         session = create_session(programme, bank, form.programme_year.data,
-                                          form.meeting_date.data, form.title.data or "",
-                                          state="preparation")
+                                 form.meeting_date.data, form.title.data or "",
+                                 state="preparation", lang=current_language())
         session.anonymous = form.anonymous.data
         db.session.commit()
         flash(_("The session is created. Open it for scoring when you are ready."), "success")
