@@ -266,8 +266,8 @@ def indicators_sheet(ws: Worksheet, data: SessionData) -> None:
                          stats.n, stats.cannot_assess, _round(stats.mean), stats.median, stats.min, stats.max,
                          _round(stats.stdev),
                          (header("yes", lang) if i.result.divergent else header("no", lang)) if first else ""])
-    widths = [16, 38, 10, 10, 10, 8, 14, 6, 10, 8, 8, 6, 6, 8, 10]
-    last = table(ws, headers, rows, widths, wrap_columns=(2,), formats={6: CHANGE})
+    widths = [18, 38, 10, 10, 10, 8, 14, 6, 10, 8, 8, 6, 6, 8, 10]
+    last = table(ws, headers, rows, widths, wrap_columns=(1, 2), formats={6: CHANGE})
     set_up_pages(ws, len(headers), last, title_row=1, title=_workbook_title(data))
 
 
@@ -299,7 +299,7 @@ def proposals_sheet(ws: Worksheet, data: SessionData) -> None:
     rows = ([p.indicator or header("whole_programme", lang), p.text, p.owner, p.deadline,
              label(PRIORITY_LABELS, p.priority, lang), label(STATUS_LABELS, p.status, lang), p.year,
              p.question_id or ""] for p in proposals)
-    last = table(ws, headers, rows, [32, 56, 20, 12, 11, 13, 7, 16], wrap_columns=(1, 2, 3),
+    last = table(ws, headers, rows, [32, 56, 20, 12, 11, 13, 7, 16], wrap_columns=(1, 2, 3, 8),
                  formats={4: "yyyy-mm-dd"})
     room = max(last, 1) + 200  # drop-downs for rows added by hand too
     for column, names in (("E", PRIORITY_LABELS), ("F", STATUS_LABELS)):
