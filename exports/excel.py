@@ -266,7 +266,7 @@ def indicators_sheet(ws: Worksheet, data: SessionData) -> None:
                          stats.n, stats.cannot_assess, _round(stats.mean), stats.median, stats.min, stats.max,
                          _round(stats.stdev),
                          (header("yes", lang) if i.result.divergent else header("no", lang)) if first else ""])
-    widths = [18, 38, 10, 10, 10, 8, 14, 6, 10, 8, 8, 6, 6, 8, 10]
+    widths = [18, 38, 10, 10, 10, 8, 18, 6, 10, 8, 8, 6, 6, 8, 10]
     last = table(ws, headers, rows, widths, wrap_columns=(1, 2), formats={6: CHANGE})
     set_up_pages(ws, len(headers), last, title_row=1, title=_workbook_title(data))
 
@@ -346,7 +346,7 @@ def history_sheet(ws: Worksheet, data: SessionData) -> None:
         chart.add_data(Reference(ws, min_col=1, max_col=len(sessions) + 1, min_row=2, max_row=last - 1),
                        from_rows=True, titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, max_col=len(sessions) + 1, min_row=1, max_row=1))
-        chart.height, chart.width = 10, 24
+        chart.height, chart.width = 9, 24
         print_columns, print_rows = chart_below(ws, chart, last, len(headers))
     set_up_pages(ws, print_columns, print_rows, title_row=1, title=_workbook_title(data), gridlines=False)
 

@@ -16,7 +16,7 @@ from assessment.question_types import clean_text
 
 LINE_HEIGHT = 15.0      # points a line of 11 pt Calibri takes in a row, with room to spare
 DEFAULT_ROW = 12.8      # points of a row of one line where no height is set (LibreOffice's)
-CHARS_PER_WIDTH = 1.05  # characters of running text per unit of column width (a unit is one "0")
+CHARS_PER_WIDTH = 1.15  # characters of running text per unit of column width (a unit is one "0")
 BOLD = 0.85             # bold text is wider
 DEFAULT_WIDTH = 8.43    # a column's width where none is set
 MARGINS = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.25, footer=0.25)  # inches
