@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
@@ -57,13 +57,27 @@ def safe_title(title: str) -> str:
     return re.sub(r"[\\*?:/\[\]]", "-", title)[:31] or "Sheet"
 
 
-def put(ws: Worksheet, row: int, column: int, value: Any, wrap: bool = False, number_format: str | None = None):
-    """Write one cell; text is always text, never a formula, whatever it begins with."""
-    cell = ws.cell(row=row, column=column)
+def _plain(value: Any) -> Any:
+    """A cell's value without its number format; a list as one text."""
     if isinstance(value, Formatted):
-        value, number_format = value.value, value.number_format or number_format
+        value = value.value
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(v) for v in value)
+    return value
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any, wrap: bool = False, number_format: str | None = None,
+        top: bool = False):
+    """Write one cell; text is always text, never a formula, whatever it begins with. `top` aligns
+    it at the top, for a row made tall by another cell's wrapped text."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, Formatted):
+        number_format = value.number_format or number_format
+    value = _plain(value)
+    if wrap or (isinstance(value, str) and "\n" in value):
+        cell.style = "Wrapped"  # first: a named style sets every part of a cell's style
+    elif top:
+        cell.style = "Top"
     if isinstance(value, bool):
         cell.value = value
     elif isinstance(value, str):
@@ -78,8 +92,6 @@ def put(ws: Worksheet, row: int, column: int, value: Any, wrap: bool = False, nu
         number_format = "yyyy-mm-dd"
     if number_format:
         cell.number_format = number_format
-    if wrap or (isinstance(value, str) and "\n" in value):
-        cell.alignment = WRAP  # styles are costly per cell: only where text wraps
     return cell
 
 
@@ -99,24 +111,22 @@ def table(ws: Worksheet, headers: list[str], rows: Iterable[list[Any]], widths: 
           start_row: int = 1, wrap_columns: Iterable[int] = (), formats: dict[int, str] | None = None,
           borders: bool = False) -> int:
     """A header row (bold, frozen, filtered) and the rows under it, each row as tall as its wrapped
-    text and its cells then aligned at the top; returns the last row written."""
+    text and its cells then aligned at the top; returns the last row written. A row of one line
+    gets no styles: per-cell styles are most of the cost of a large sheet."""
     set_widths(ws, widths)
     heading(ws, start_row, headers)
     fit_row_height(ws, start_row, zip(headers, widths), bold=True)
     last = start_row
     wrap_columns = set(wrap_columns)
     for last, values in enumerate(rows, start=start_row + 1):
-        cells, wrapped = [], []
-        for column, value in enumerate(values, start=1):
-            cell = put(ws, last, column, value, wrap=column in wrap_columns,
-                       number_format=(formats or {}).get(column))
-            cells.append(cell)
-            if cell.data_type == "s" and (column in wrap_columns or "\n" in cell.value):
-                wrapped.append((cell.value, widths[column - 1]))
-        if fit_row_height(ws, last, wrapped) > 1:
-            for cell in cells:
-                if not (cell.data_type == "s" and cell.alignment.wrap_text):
-                    cell.alignment = TOP
+        plain = [_plain(value) for value in values]
+        wrapped = [(text, widths[column - 1]) for column, text in enumerate(plain, start=1)
+                   if isinstance(text, str) and (column in wrap_columns or "\n" in text)]
+        tall = fit_row_height(ws, last, wrapped) > 1
+        for column, (value, text) in enumerate(zip(values, plain), start=1):
+            styled = tall and text is not None and text != ""
+            put(ws, last, column, value, wrap=styled and column in wrap_columns,
+                number_format=(formats or {}).get(column), top=styled)
     if borders:
         for row in ws.iter_rows(min_row=start_row, max_row=last, max_col=len(headers)):
             for cell in row:
@@ -354,6 +364,9 @@ def history_sheet(ws: Worksheet, data: SessionData) -> None:
 def build_workbook(data: SessionData) -> bytes:
     """The whole workbook for one session, as the bytes of an .xlsx file."""
     workbook = Workbook()
+    # Styles for many cells, set by name: far cheaper than a style object per cell in a large sheet.
+    for name, alignment in (("Wrapped", WRAP), ("Top", TOP)):
+        workbook.add_named_style(NamedStyle(name, font=Font(name=FONT_NAME, size=11), alignment=alignment))
     summary_sheet(workbook.active, data)
     if data.indicators:
         indicators_sheet(workbook.create_sheet(), data)
