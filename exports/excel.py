@@ -194,7 +194,7 @@ def _total_rows(ws: Worksheet, row: int, data: SessionData, columns: int) -> int
     return row + 1
 
 
-SUMMARY_WIDTHS = [38, 10, 10, 10, 8, 50, 28, 10, 10, 10]
+SUMMARY_WIDTHS = [38, 10, 10, 10, 8, 50, 28, 11, 11, 10]
 
 
 def summary_sheet(ws: Worksheet, data: SessionData) -> None:
