@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from assessment.extensions import babel, csrf, db, limiter, login_manager, migrate
 from assessment.labels import (PRIORITY_LABELS, ROLE_LABELS, ROLE_SHORT_LABELS, STATE_LABELS,
                                STATUS_LABELS)
+from web import template_gettext
 from web.locale import current_language, label_for, select_locale
 
 def database_url(instance_path: str) -> str:
@@ -100,6 +101,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
+    template_gettext.install(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

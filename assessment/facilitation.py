@@ -5,12 +5,14 @@ Each function checks, changes and commits once; refusals are UserErrors with a r
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from assessment.extensions import db
 from assessment.errors import SessionLocked, UserError
+from assessment.question_types import InvalidValue, question_type
 from assessment.models import (PRIORITIES, PROPOSAL_STATUSES, SESSION_STATES, Consensus, ConsensusChange,
                                Facilitator, Proposal, ReviewSession, utcnow)
 
@@ -94,14 +96,39 @@ def save_consensus(session: ReviewSession, question_id: str, grade: int | None, 
         raise UserError(_l("That is not an indicator of this session."))
     if grade is not None and grade not in question.scale.levels:
         raise UserError(_l("The grade must be on the indicator's scale."))
+    return _record(session, question_id, facilitator, grade=grade, conclusion=(conclusion or "").strip(),
+                   dissent=(dissent or "").strip())
+
+
+def save_agreed_answer(session: ReviewSession, question_id: str, raw: list[str], note: str,
+                       facilitator: Facilitator | None) -> Consensus:
+    """Record the group's agreed answer to a question that is not an indicator (a closure review's
+    continuation questions, a fact, the overall assessment) with a note. `raw` is what a form sends
+    for the question; its type parses and checks it as it does a participant's answer, so nothing
+    it would refuse from a participant is stored. An empty `raw` clears the agreed answer."""
+    _refuse_if_locked(session)
+    question = session.bank.question(question_id)
+    if question is None:
+        raise UserError(_l("That question is not in this session's question bank."))
+    if question.is_indicator:
+        raise UserError(_l("An indicator's common grade is recorded on the indicator's page."))
+    try:
+        value = question_type(question).parse(question, raw)
+    except InvalidValue as error:
+        raise UserError(_l(error.message, **error.params)) from None
+    return _record(session, question_id, facilitator, value=value, conclusion=(note or "").strip())
+
+
+def _record(session: ReviewSession, question_id: str, facilitator: Facilitator | None,
+            **fields: Any) -> Consensus:
+    """Set a consensus's fields and keep the change in its history; commits."""
     consensus = consensus_for(session, question_id)
     before = consensus.as_dict() if consensus else None
     if consensus is None:
         consensus = Consensus(session_id=session.id, question_id=question_id)
         db.session.add(consensus)
-    consensus.grade = grade
-    consensus.conclusion = (conclusion or "").strip()
-    consensus.dissent = (dissent or "").strip()
+    for name, value in fields.items():
+        setattr(consensus, name, value)
     after = consensus.as_dict()
     if after != before:
         consensus.updated_at = utcnow()

@@ -180,7 +180,9 @@ class Answer(db.Model):
 
 
 class Consensus(db.Model):
-    """The team's common grade for one indicator, with the written conclusion and any dissent."""
+    """What the team agreed on one question: an indicator's common grade, or any other question's
+    agreed answer (`value`, stored as its question type stores an answer); with the written
+    conclusion (a note, for other questions) and any dissent."""
 
     __table_args__ = (UniqueConstraint("session_id", "question_id"),)
 
@@ -188,6 +190,7 @@ class Consensus(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("review_session.id"), index=True)
     question_id: Mapped[str] = mapped_column(String(100))
     grade: Mapped[int | None] = mapped_column()
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
     conclusion: Mapped[str] = mapped_column(Text, default="")
     dissent: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -197,7 +200,9 @@ class Consensus(db.Model):
         back_populates="consensus", order_by="ConsensusChange.id", cascade="all, delete-orphan")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"grade": self.grade, "conclusion": self.conclusion, "dissent": self.dissent}
+        """What the history keeps; `value` only when there is an agreed answer (indicators have none)."""
+        agreed = {"value": self.value} if self.value is not None else {}
+        return {"grade": self.grade, **agreed, "conclusion": self.conclusion, "dissent": self.dissent}
 
 
 class ConsensusChange(db.Model):

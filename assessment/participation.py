@@ -65,9 +65,16 @@ def join_session(session: ReviewSession, name: str, role_group: str) -> Particip
     return participant
 
 
+# A step's writes, built once: Core statements on the tables (the ORM's unit of work and its
+# synchronising bulk UPDATE cost more than the writes themselves).
 _ANSWERS = Answer.__table__
+_INSERT_ANSWERS = insert(_ANSWERS)
 _UPDATE_ANSWER = (update(_ANSWERS).where(_ANSWERS.c.id == bindparam("answer_id"))
                   .values(value=bindparam("value"), comment=bindparam("comment"), updated_at=bindparam("updated_at")))
+_DELETE_ANSWERS = delete(_ANSWERS).where(_ANSWERS.c.id.in_(bindparam("answer_ids", expanding=True)))
+_PARTICIPANTS = Participant.__table__
+_MOVE_PARTICIPANT = (update(_PARTICIPANTS).where(_PARTICIPANTS.c.id == bindparam("participant_id"))
+                     .values(current_step=bindparam("current_step")))
 
 
 def saved_answers(participant: Participant) -> dict[str, Row]:
@@ -86,8 +93,7 @@ def save_step(participant: Participant, answers: dict[str, tuple[Any, str | None
               next_step: int | None = None, saved: dict[str, Row] | None = None) -> None:
     """Store a step's answers (an empty value removes the answer) and where the participant is;
     `saved` is saved_answers() when the caller has just read them. Only what changed is written,
-    with one statement per kind of change, on the answer table (the ORM's bulk and unit-of-work
-    machinery cost more than the writes themselves). The same step saved twice at once (a
+    with one statement per kind of change. The same step saved twice at once (a
     double click, two tabs) ends with the last answers: the second insert of an answer meets the
     unique constraint, and the step is then written again over what the first one stored."""
     if participant.session.is_locked:
@@ -109,14 +115,14 @@ def save_step(participant: Participant, answers: dict[str, tuple[Any, str | None
                 changed.append({"answer_id": answer.id, "value": value, "comment": comment, "updated_at": now})
         try:
             if removed:
-                db.session.execute(delete(_ANSWERS).where(_ANSWERS.c.id.in_(removed)))
+                db.session.execute(_DELETE_ANSWERS, {"answer_ids": removed})
             if added:
-                db.session.execute(insert(_ANSWERS), added)
+                db.session.execute(_INSERT_ANSWERS, added)
             if changed:
                 db.session.execute(_UPDATE_ANSWER, changed)
             if next_step is not None and next_step != participant.current_step:
-                db.session.execute(update(Participant).where(Participant.id == participant.id)
-                                   .values(current_step=next_step))
+                db.session.execute(_MOVE_PARTICIPANT, {"participant_id": participant.id,
+                                                       "current_step": next_step})
             db.session.commit()
             return
         except IntegrityError:

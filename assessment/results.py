@@ -111,8 +111,10 @@ def indicator_results(session: ReviewSession, answers=None) -> list[IndicatorRes
     return results
 
 
-def other_answers(session: ReviewSession, answers=None) -> list[tuple[Question, list[Response]]]:
-    """The answers to every question that is not an indicator (reflections, closure, fact sheet)."""
+def other_answers(session: ReviewSession, answers=None,
+                  unanswered: bool = False) -> list[tuple[Question, list[Response]]]:
+    """The answers to every question that is not an indicator (reflections, closure, fact sheet);
+    with `unanswered`, the questions nobody answered too (the group may still agree an answer)."""
     answers = collect_answers(session) if answers is None else answers
     rows = []
     for question in session.bank.questions:
@@ -123,7 +125,7 @@ def other_answers(session: ReviewSession, answers=None) -> list[tuple[Question, 
                      given[question.id][0], given[question.id][1])
             for number, (participant, given) in enumerate(answers, start=1) if question.id in given
         ]
-        if responses:
+        if responses or unanswered:
             rows.append((question, responses))
     return rows
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from assessment.banks import Bank, Question
 from assessment.extensions import db
-from assessment.models import Answer, Participant, Proposal, ReviewSession
+from assessment.models import Answer, Participant, Proposal, ProgrammeAccess, ReviewSession
 from assessment.results import (IndicatorResult, YearResult, collect_answers, consensus_by_question,
                                 consensus_grades, indicator_results, participant_label, programme_history,
                                 session_total)
@@ -77,6 +77,22 @@ class ProposalRow:
 
 
 @dataclass
+class PersonRow:
+    name: str
+    role_group: str
+
+
+@dataclass
+class AgreedRow:
+    """The group's agreed answer to a question that is not an indicator, with the note."""
+
+    question_id: str
+    value: Any            # as stored (for JSON); None when only a note was agreed
+    value_label: str      # as a person reads it
+    note: str
+
+
+@dataclass
 class SessionData:
     session: ReviewSession
     bank: Bank
@@ -89,9 +105,14 @@ class SessionData:
     total: float | None
     previous: ReviewSession | None
     previous_total: float | None = None
-    weights: list[GroupWeight] = field(default_factory=list)  # for this programme year
+    group_weights: list[GroupWeight] = field(default_factory=list)  # this programme year's, with group means
     history: list[YearResult] = field(default_factory=list)  # this bank's sessions, up to this year
     other_sessions: list[SessionData] = field(default_factory=list)  # this year's fact sheet and closure
+    facilitators: list[str] = field(default_factory=list)  # the programme's owners (names, else e-mail)
+    people: list[PersonRow] = field(default_factory=list)   # every participant, in joining order
+    previous_grades: dict[str, int | None] = field(default_factory=dict)  # last year's agreed grades
+    weights: dict[str, float] = field(default_factory=dict)  # group -> weight, this programme year
+    agreed: dict[str, AgreedRow] = field(default_factory=dict)  # question id -> agreed answer
 
 
 def _proposal_row(proposal: Proposal, bank: Bank, lang: str, year: int) -> ProposalRow:
@@ -101,12 +122,20 @@ def _proposal_row(proposal: Proposal, bank: Bank, lang: str, year: int) -> Propo
                        proposal.origin_year or year)
 
 
-def _weights(bank: Bank, year: int, grades: dict[str, Any], lang: str) -> list[GroupWeight]:
+def _group_weights(bank: Bank, year: int, grades: dict[str, Any], lang: str) -> list[GroupWeight]:
     if bank.scoring is None:
         return []
     means = group_means(grades, {q.id: q.group for q in bank.indicators})
     return [GroupWeight(bank.scoring.groups[group].get(lang), weight, means.get(group))
             for group, weight in bank.scoring.weights_for_year(year).items()]
+
+
+def _facilitators(session: ReviewSession) -> list[str]:
+    """Who runs the programme's reviews: its owners, else everyone with access (name, else e-mail)."""
+    access = list(db.session.scalars(select(ProgrammeAccess).filter_by(programme_id=session.programme_id)
+                                     .order_by(ProgrammeAccess.id)))
+    owners = [a for a in access if a.is_owner] or access
+    return [a.facilitator.name or a.facilitator.email for a in owners]
 
 
 def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool = True) -> SessionData:
@@ -141,6 +170,13 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
         indicators.append(IndicatorRow(question, question.label.get(lang), group, results[question.id],
                                        c.grade if c else None, c.conclusion if c else "",
                                        c.dissent if c else "", previous_grades.get(question.id)))
+    agreed = {}
+    for question_id, c in consensus.items():
+        question = questions.get(question_id, (None,))[0]
+        if question is None or question.is_indicator or (c.value is None and not c.conclusion):
+            continue
+        agreed[question_id] = AgreedRow(question_id, question_type(question).json_value(question, c.value),
+                                        question_type(question).display(question, c.value, lang), c.conclusion)
     proposals = session.proposals
     grades = consensus_grades(session)
     data = SessionData(
@@ -151,7 +187,12 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
         total=session_total(bank, session.programme_year, grades),
         previous=previous,
         previous_total=session_total(previous.bank, previous.programme_year, previous_grades) if previous else None,
-        weights=_weights(bank, session.programme_year, grades, lang),
+        group_weights=_group_weights(bank, session.programme_year, grades, lang),
+        facilitators=_facilitators(session),
+        people=[PersonRow(p.name, p.role_group) for p, _given in answers],
+        previous_grades=previous_grades,
+        weights=bank.scoring.weights_for_year(session.programme_year) if bank.scoring else {},
+        agreed=agreed,
     )
     if with_programme:
         data.history = programme_history(session.programme, session.bank_id, up_to_year=session.programme_year)

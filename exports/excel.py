@@ -222,12 +222,12 @@ def summary_sheet(ws: Worksheet, data: SessionData) -> None:
         row += 1
         put(ws, row, 1, label(ROLE_SHORT_LABELS, role, lang))
         put(ws, row, 2, count)
-    if data.weights:
+    if data.group_weights:
         row += 2
         heading(ws, row, [header("weights_in_year", lang, year=session.programme_year), header("weight", lang),
                           header("group_mean", lang)])
         fit_row_height(ws, row, [(header("group_mean", lang), SUMMARY_WIDTHS[2])])
-        for weight in data.weights:
+        for weight in data.group_weights:
             row += 1
             put(ws, row, 1, weight.label)
             put(ws, row, 2, weight.weight, number_format=SHARE)

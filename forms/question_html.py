@@ -50,6 +50,12 @@ def render_question(question: Question, field: Field, comment: Field | None, lan
     return Markup("".join(out))
 
 
+def render_question_afresh(question: Question, field: Field, lang: str) -> Markup:
+    """The question's block for a field named otherwise than a step's (the facilitator's agreed
+    answer), rendered every time: the kept blocks carry a step field's name."""
+    return _macro(question)(question, field, None, lang, False)
+
+
 def _macro(question):
     macros = current_app.jinja_env.get_template("macros.html").module
     block, field_input = macros.question_block, getattr(macros, question_type(question).macro)

@@ -16,7 +16,9 @@ from assessment.results import (collect_answers, consensus_by_question, consensu
                                 progress, session_total)
 from assessment.errors import UserError
 from forms.base import error_text
+from forms.agreed import agreed_answer_form
 from forms.facilitate import ConsensusForm, DivergenceRulesForm, ProposalForm
+from forms.question_html import render_question_afresh
 from assessment.question_types import display as display_value
 
 bp = Blueprint("discussion", __name__)
@@ -63,10 +65,44 @@ def live(session_id: int):
 
 @bp.route("/sessions/<int:session_id>/answers")
 def answers(session_id: int):
-    """The answers to every question that is not an indicator: reflections, closure, fact sheet."""
+    """The answers to every question that is not an indicator (reflections, closure, fact sheet),
+    each with the group's agreed answer and a note."""
     session = session_or_404(session_id)
-    return render_template("discussion/answers.html", session=session, lang=current_language(),
-                           other_answers=other_answers(session), display_value=display_value)
+    return render_template("discussion/answers.html", **_answers_context(session))
+
+
+@bp.route("/sessions/<int:session_id>/answers/<question_id>", methods=["POST"])
+def agreed_answer(session_id: int, question_id: str):
+    """Record the group's agreed answer to one question; refused input is shown back with its message."""
+    session = session_or_404(session_id)
+    question = session.bank.question(question_id)
+    if question is None or question.is_indicator:
+        abort(404)
+    form = agreed_answer_form(question, current_language(), request.form)
+    if not form.validate():
+        return render_template("discussion/answers.html", **_answers_context(session, form)), 422
+    facilitation.save_agreed_answer(session, question_id, form.value.raw_data or [], form.note.data or "",
+                                    current_user)
+    flash(_("The agreed answer is saved."), "success")
+    return redirect(url_for(".answers", session_id=session.id) + f"#answers-{question_id}")
+
+
+def _answers_context(session, failed=None) -> dict:
+    """The answers page: each question's answers, its agreed answer and the form to change it (the
+    refused form `failed` as it was sent)."""
+    lang = current_language()
+    consensus = consensus_by_question(session)
+    rows = []
+    for question, responses in other_answers(session, unanswered=True):
+        agreed = consensus.get(question.id)
+        if failed is not None and failed.question_id == question.id:
+            form = failed
+        else:
+            form = agreed_answer_form(question, lang, value=agreed.value if agreed else None,
+                                      note=agreed.conclusion if agreed else "")
+        rows.append((question, responses, agreed, form))
+    return {"session": session, "lang": lang, "rows": rows, "display_value": display_value,
+            "question_html": render_question_afresh}
 
 
 @bp.route("/sessions/<int:session_id>/discussion")

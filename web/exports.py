@@ -18,9 +18,12 @@ from exports.excel import build_workbook
 from exports.proposals_import import MAX_UPLOAD, read_proposals
 from exports.raw import answers_csv, session_json
 from exports.report import report_html, report_markdown
+from exports.report_docx import report_docx
+from exports.report_model import Report, build_report
 
 bp = Blueprint("exports", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @bp.before_request
@@ -54,18 +57,28 @@ def workbook(session_id: int):
                      _filename(session, "xlsx"))
 
 
+def _report(session) -> Report:
+    """The session's report in the request's language; participants' names when `names=1` asks."""
+    return build_report(session_data(session, current_language()), names=request.args.get("names") == "1")
+
+
 @bp.route("/sessions/<int:session_id>/report.md")
 def report_md(session_id: int):
     session = session_or_404(session_id)
-    return _download(report_markdown(session_data(session, current_language())),
-                     "text/markdown", _filename(session, "md"))
+    return _download(report_markdown(_report(session)), "text/markdown", _filename(session, "md"))
+
+
+@bp.route("/sessions/<int:session_id>/report.docx")
+def report_word(session_id: int):
+    session = session_or_404(session_id)
+    return _download(report_docx(_report(session)), DOCX, _filename(session, "docx"))
 
 
 @bp.route("/sessions/<int:session_id>/report")
 def report(session_id: int):
     session = session_or_404(session_id)
-    data = session_data(session, current_language())
-    return render_template("exports/report.html", session=session, report=report_html(data))
+    return render_template("exports/report.html", session=session, report=report_html(_report(session)),
+                           names=request.args.get("names") == "1")
 
 
 @bp.route("/sessions/<int:session_id>/export.json")

@@ -1,21 +1,24 @@
 """The interface languages and how a request's language is chosen."""
+from babel import Locale
 from flask import has_request_context, request
 from flask_babel import get_locale, gettext
 
 LANGUAGES = ("nb", "en")
+# Parsed once: Flask-Babel takes a Locale as it is, and would parse a code (reading a file) per request.
+_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """The language cookie if set, else the browser's preference; bokmål by default.
     Outside a request (the command line) messages are in English, like the rest of the CLI."""
     if not has_request_context():
-        return "en"
+        return _LOCALES["en"]
     chosen = request.cookies.get("lang")
     if chosen in LANGUAGES:
-        return chosen
+        return _LOCALES[chosen]
     # Norwegian in any form (no, nn, nb) gets bokmål.
     match = request.accept_languages.best_match(["nb", "no", "nn", "en"], default="nb")
-    return "en" if match == "en" else "nb"
+    return _LOCALES["en" if match == "en" else "nb"]
 
 
 def current_language() -> str:
