@@ -194,7 +194,7 @@ def _total_rows(ws: Worksheet, row: int, data: SessionData, columns: int) -> int
     return row + 1
 
 
-SUMMARY_WIDTHS = [38, 10, 10, 10, 8, 50, 28, 11, 11, 10]
+SUMMARY_WIDTHS = [38, 10, 10, 10, 8, 50, 28, 11, 12, 10]
 
 
 def summary_sheet(ws: Worksheet, data: SessionData) -> None:
@@ -232,7 +232,28 @@ def summary_sheet(ws: Worksheet, data: SessionData) -> None:
             put(ws, row, 1, weight.label)
             put(ws, row, 2, weight.weight, number_format=SHARE)
             put(ws, row, 3, _round(weight.mean), number_format=GRADE)
+    if not data.indicators:  # a fact sheet or closure review: its facts only
+        set_up_pages(ws, columns, row, title_row=None, title=_workbook_title(data), gridlines=False)
+        return
     start = row + 2
+    last = _summary_table(ws, data, start)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = header("chart_title", lang)
+    chart.y_axis.title = header("grade", lang)
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = max(i.question.scale.max for i in data.indicators)
+    chart.add_data(Reference(ws, min_col=3, max_col=3, min_row=start, max_row=last), titles_from_data=True)
+    chart.add_data(Reference(ws, min_col=8, max_col=10, min_row=start, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=start + 1, max_row=last))
+    chart.height, chart.width = 3 + len(data.indicators) * 1.2, 24
+    print_columns, print_rows = chart_below(ws, chart, last, columns)
+    set_up_pages(ws, print_columns, print_rows, title_row=start, title=_workbook_title(data), gridlines=False)
+
+
+def _summary_table(ws: Worksheet, data: SessionData, start: int) -> int:
+    """Each indicator's agreed grade beside last year's, the conclusion, dissent and means."""
+    lang = data.lang
     headers = [header("indicator", lang), header("group", lang), header("consensus", lang), _previous_header(data),
                header("change", lang)] + [header(h, lang) for h in ("conclusion", "dissent", "leadership_mean",
                                                                       "observer_mean", "mean_all")]
@@ -241,22 +262,8 @@ def summary_sheet(ws: Worksheet, data: SessionData) -> None:
              i.dissent, _round(i.result.leadership.mean), _round(i.result.observers.mean),
              _round(i.result.stats.mean)]
             for i in data.indicators]
-    last = table(ws, headers, rows, SUMMARY_WIDTHS, start_row=start, wrap_columns=(1, 6, 7),
+    return table(ws, headers, rows, SUMMARY_WIDTHS, start_row=start, wrap_columns=(1, 6, 7),
                  formats={5: CHANGE}, borders=True)
-    print_columns, print_rows = columns, last
-    if data.indicators:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = header("chart_title", lang)
-        chart.y_axis.title = header("grade", lang)
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = max(i.question.scale.max for i in data.indicators)
-        chart.add_data(Reference(ws, min_col=3, max_col=3, min_row=start, max_row=last), titles_from_data=True)
-        chart.add_data(Reference(ws, min_col=8, max_col=10, min_row=start, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=start + 1, max_row=last))
-        chart.height, chart.width = 3 + len(data.indicators) * 1.2, 24
-        print_columns, print_rows = chart_below(ws, chart, last, columns)
-    set_up_pages(ws, print_columns, print_rows, title_row=start, title=_workbook_title(data), gridlines=False)
 
 
 def indicators_sheet(ws: Worksheet, data: SessionData) -> None:

@@ -186,3 +186,12 @@ def test_the_new_headers_speak_the_export_language(filled, last_year, lang, head
     summary_headers = {c.value for row in summary.iter_rows() for c in row}
     assert {headers[0], headers[1]} <= summary_headers
     assert headers[2] in [c.value for c in answers[1]]
+
+
+def test_a_fact_sheets_workbook_has_no_empty_indicator_table_and_still_prints_one_page_wide(client, filled):
+    fact_sheet = next(s for s in filled.programme.sessions if s.bank_id == "fact-sheet")
+    login(client)
+    book, _raw = workbook_of(client, fact_sheet)
+    summary = book.worksheets[0]
+    assert "Indikator" not in [row[0] for row in summary.iter_rows(values_only=True)]
+    assert not summary._charts and summary.page_setup.fitToWidth == 1 and summary.print_area
