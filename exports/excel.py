@@ -143,7 +143,7 @@ def chart_below(ws: Worksheet, chart, last_row: int, columns: int) -> tuple[int,
     chart.y_axis.delete = False
     top = last_row + 2
     if not fits_on_first_page(ws, columns, top, chart.height):
-        ws.row_breaks.append(Break(id=last_row + 1))
+        ws.row_breaks.append(Break(id=last_row))  # the page turns after the table, a row above the chart
     ws.add_chart(chart, f"A{top}")
     return max(columns, columns_spanning(ws, chart.width)), top + rows_for(chart.height)
 
