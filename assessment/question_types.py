@@ -134,6 +134,20 @@ class QuestionType:
         """The value in JSON: finite numbers, texts, lists, booleans; None when it cannot be shown."""
         return value if value is not None and self.is_valid(question, value) else None
 
+    def sheet_value(self, question, value: Any, lang: str) -> Any:
+        """The value in a spreadsheet's readable column: the words a person chose, except numbers
+        and dates, which stay typed cells (with `number_format`) so they sum and sort."""
+        return self.display(question, value, lang)
+
+    def number_format(self, question, lang: str) -> str | None:
+        """The spreadsheet number format for `sheet_value`; None where it is text."""
+        return None
+
+    def stable_value(self, question, value: Any) -> Any:
+        """The stored value beside `sheet_value`, for filters and formulas: the option's code, the
+        level, True/False, the number; None for free text, which is its own value."""
+        return self.cell_value(question, value)
+
     def summarise(self, question, values: list[Any]) -> Any:
         """What everyone's answers come to (a scale's statistics); None where a type has no summary."""
         return None
@@ -319,6 +333,9 @@ class TextType(QuestionType):
     def json_value(self, question, value):
         return clean_text(value) if value is not None and self.is_valid(question, value) else None
 
+    def stable_value(self, question, value):
+        return None
+
     def demo_value(self, question, rng, centre):
         return rng.choice(TEXTS)[:60]
 
@@ -395,6 +412,14 @@ class NumberType(QuestionType):
                                locale=lang)
         return f"{shown} {question.unit.get(lang)}" if question.unit else shown
 
+    def sheet_value(self, question, value, lang):
+        return value if value is not None and self.is_valid(question, value) else self.display(question, value, lang)
+
+    def number_format(self, question, lang):
+        """Thousands grouped, the bank's decimals, and the unit after the number: 1 250 000 kr."""
+        unit = _format_literal(question.unit.get(lang)) if question.unit else ""
+        return _grouped(question.decimals) + (f' "{unit}"' if unit else "")
+
     def demo_value(self, question, rng, centre):
         low = int(question.min or 0)
         money = question.unit is not None and "NOK" in question.unit.en.upper()
@@ -428,9 +453,23 @@ class PercentType(NumberType):
         shown = format_decimal(value, format="#,##0.######", locale=lang)
         return f"{shown} %" if lang == "nb" else f"{shown}%"
 
+    def number_format(self, question, lang):
+        """The stored 0-100 with a per cent sign written after it (not Excel's %, which multiplies)."""
+        return _grouped(question.decimals) + (' "%"' if lang == "nb" else '"%"')
+
     def demo_value(self, question, rng, centre):
         value = rng.randint(0, 100)
         return value if question.decimals == 0 else float(value)
+
+
+def _grouped(decimals: int) -> str:
+    """A spreadsheet number format with thousands grouped and `decimals` places: #,##0.0"""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _format_literal(text: str) -> str:
+    """Text that may stand quoted inside a spreadsheet number format (no quotes or backslashes)."""
+    return re.sub(r'["\\\x00-\x1f]', "", text)[:40]
 
 
 def _is_number(value: Any) -> bool:
@@ -469,6 +508,9 @@ class YesNoType(QuestionType):
     def _display(self, question, value, lang):
         return translate("Yes" if value else "No", lang)
 
+    def stable_value(self, question, value):
+        return self.form_value(question, value)  # "yes" or "no": a code, where TRUE reads SANN in Norwegian Excel
+
     def demo_value(self, question, rng, centre):
         return rng.random() < 0.7
 
@@ -501,6 +543,13 @@ class DateType(QuestionType):
 
     def cell_value(self, question, value):
         return _as_date(value)
+
+    def sheet_value(self, question, value, lang):
+        day = _as_date(value)
+        return day if day is not None else self.display(question, value, lang)
+
+    def number_format(self, question, lang):
+        return "dd.mm.yyyy" if lang == "nb" else "yyyy-mm-dd"
 
     def demo_value(self, question, rng, centre):
         return (date(2026, 10, 1) + timedelta(days=rng.randint(0, 60))).isoformat()

@@ -16,6 +16,7 @@ from assessment.results import (IndicatorResult, YearResult, collect_answers, co
                                 session_total)
 from assessment.facilitation import previous_session
 from assessment.question_types import question_type
+from assessment.scoring import group_means
 
 
 @dataclass
@@ -26,8 +27,11 @@ class AnswerRow:
     question_id: str
     question: str
     value: Any            # for JSON: number, text, list, bool or ISO date; None if it cannot be shown
-    cell: Any             # for a spreadsheet cell: number, text, bool or date
+    cell: Any             # for a spreadsheet cell: number, text, code, bool or date
     value_label: str      # as a person reads it
+    shown: Any            # as a person reads it in a spreadsheet: words, or a typed number or date
+    shown_format: str | None  # the number format of `shown` (thousands, decimals, unit, date)
+    stable: Any           # the stored value beside `shown` (a code, level, bool, number); None for text
     comment: str
     changed: datetime
 
@@ -41,6 +45,23 @@ class IndicatorRow:
     consensus: int | None
     conclusion: str
     dissent: str
+    previous_grade: int | None = None  # the agreed grade in the previous session with this bank
+
+    @property
+    def change(self) -> int | None:
+        """This year's agreed grade less the previous one, where both are numbers."""
+        if isinstance(self.consensus, int) and isinstance(self.previous_grade, int):
+            return self.consensus - self.previous_grade
+        return None
+
+
+@dataclass
+class GroupWeight:
+    """An indicator group's weight in the weighted total of this programme year, and its mean grade."""
+
+    label: str
+    weight: float
+    mean: float | None
 
 
 @dataclass
@@ -84,6 +105,8 @@ class SessionData:
     carried: list[ProposalRow]
     total: float | None
     previous: ReviewSession | None
+    previous_total: float | None = None
+    group_weights: list[GroupWeight] = field(default_factory=list)  # this programme year's, with group means
     history: list[YearResult] = field(default_factory=list)  # this bank's sessions, up to this year
     other_sessions: list[SessionData] = field(default_factory=list)  # this year's fact sheet and closure
     facilitators: list[str] = field(default_factory=list)  # the programme's owners (names, else e-mail)
@@ -98,6 +121,14 @@ def _proposal_row(proposal: Proposal, bank: Bank, lang: str, year: int) -> Propo
     return ProposalRow(question.label.get(lang) if question else "", proposal.question_id, proposal.text,
                        proposal.owner, proposal.deadline, proposal.priority, proposal.status,
                        proposal.origin_year or year, proposal.uid)
+
+
+def _group_weights(bank: Bank, year: int, grades: dict[str, Any], lang: str) -> list[GroupWeight]:
+    if bank.scoring is None:
+        return []
+    means = group_means(grades, {q.id: q.group for q in bank.indicators})
+    return [GroupWeight(bank.scoring.groups[group].get(lang), weight, means.get(group))
+            for group, weight in bank.scoring.weights_for_year(year).items()]
 
 
 def _facilitators(session: ReviewSession) -> list[str]:
@@ -128,14 +159,18 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
             rows.append(AnswerRow(label, participant.role_group, section.title.get(lang), question_id,
                                   question.label.get(lang), qtype.json_value(question, value),
                                   qtype.cell_value(question, value), qtype.display(question, value, lang),
+                                  qtype.sheet_value(question, value, lang), qtype.number_format(question, lang),
+                                  qtype.stable_value(question, value),
                                   comment or "", changed[(participant.id, question_id)]))
+    previous = previous_session(session)
+    previous_grades = consensus_grades(previous) if previous else {}
     indicators = []
     for question in bank.indicators:
         c = consensus.get(question.id)
         group = bank.scoring.groups[question.group].get(lang) if bank.scoring else ""
         indicators.append(IndicatorRow(question, question.label.get(lang), group, results[question.id],
                                        c.grade if c else None, c.conclusion if c else "",
-                                       c.dissent if c else ""))
+                                       c.dissent if c else "", previous_grades.get(question.id)))
     agreed = {}
     for question_id, c in consensus.items():
         question = questions.get(question_id, (None,))[0]
@@ -143,18 +178,20 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
             continue
         agreed[question_id] = AgreedRow(question_id, question_type(question).json_value(question, c.value),
                                         question_type(question).display(question, c.value, lang), c.conclusion)
-    previous = previous_session(session)
     proposals = session.proposals
+    grades = consensus_grades(session)
     data = SessionData(
         session=session, bank=bank, lang=lang, participants_by_role=by_role, indicators=indicators,
         answers=rows,
         proposals=[_proposal_row(p, bank, lang, session.programme_year) for p in proposals if not p.origin_year],
         carried=[_proposal_row(p, bank, lang, session.programme_year) for p in proposals if p.origin_year],
-        total=session_total(bank, session.programme_year, consensus_grades(session)),
+        total=session_total(bank, session.programme_year, grades),
         previous=previous,
+        previous_total=session_total(previous.bank, previous.programme_year, previous_grades) if previous else None,
+        group_weights=_group_weights(bank, session.programme_year, grades, lang),
         facilitators=_facilitators(session),
         people=[PersonRow(p.name, p.role_group) for p, _given in answers],
-        previous_grades=consensus_grades(previous) if previous else {},
+        previous_grades=previous_grades,
         weights=bank.scoring.weights_for_year(session.programme_year) if bank.scoring else {},
         agreed=agreed,
     )

@@ -20,6 +20,18 @@ HEADERS = {
     "bank": N_("Question bank"),
     "bank_hash": N_("Bank hash"),
     "weighted_total": N_("Weighted total"),
+    "weighted_total_in_year": N_("Weighted total, year %(year)s"),
+    "total_not_calculated": N_("Not calculated: no agreed grade yet for %(indicators)s."),
+    "total_without": N_("Calculated without %(indicators)s: no agreed grade yet."),
+    "participants_by_role": N_("Participants by role"),
+    "count": N_("Number"),
+    "weights_in_year": N_("Weights in programme year %(year)s"),
+    "weight": N_("Weight"),
+    "group_mean": N_("Mean agreed grade"),
+    "previous_grade": N_("Agreed grade last year"),
+    "grade_in_year": N_("Agreed grade year %(year)s"),
+    "change": N_("Change"),
+    "no_agreed_grade": N_("No agreed grade yet."),
     "indicator": N_("Indicator"),
     "group": N_("Group"),
     "consensus": N_("Consensus grade"),
@@ -50,7 +62,7 @@ HEADERS = {
     "section": N_("Section"),
     "question": N_("Question"),
     "value": N_("Value"),
-    "value_label": N_("Value as text"),
+    "stored_value": N_("Stored value (code)"),
     "comment": N_("Justification"),
     "changed": N_("Last changed (Norwegian time)"),
     "proposal": N_("Proposal"),
@@ -79,5 +91,6 @@ HEADERS = {
 }
 
 
-def header(key: str, lang: str) -> str:
-    return translate(HEADERS[key], lang)
+def header(key: str, lang: str, **params) -> str:
+    """The text of `key` in `lang`, with %(name)s parameters filled in."""
+    return translate(HEADERS[key], lang, **params)

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # What the test suite needs from Debian: chromium for the browser tests (driven at
-# /usr/bin/chromium) and the PostgreSQL client tools for the backup tests. Installed when missing.
+# /usr/bin/chromium), the PostgreSQL client tools for the backup tests, and LibreOffice Calc without
+# its GUI, Carlito (Calibri's metrics) and poppler's pdftotext for the test that prints the workbook
+# to PDF. Installed when missing.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
 command -v pg_dump >/dev/null || missing+=(postgresql-client)
+command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui fonts-crosextra-carlito)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   echo "Installing ${missing[*]} ..."

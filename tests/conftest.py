@@ -39,7 +39,8 @@ def _postgres_uri() -> str:
 
 # Tests that start servers, browsers, threads or benchmarks: `make test-fast` leaves them out.
 SLOW_MODULES = {"test_resilience", "test_production_server", "test_load_benchmark_smoke",
-                "test_profile_step_smoke", "test_export_benchmark_smoke", "test_property_inputs"}
+                "test_profile_step_smoke", "test_export_benchmark_smoke", "test_property_inputs",
+                "test_workbook_pdf"}
 
 
 def pytest_collection_modifyitems(config, items):

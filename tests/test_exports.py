@@ -60,29 +60,29 @@ def test_workbook_has_every_sheet_with_typed_values(client, filled):
     assert "Historikk" in book.sheetnames
 
     summary = book["Sammendrag"]
-    facts = {summary.cell(r, 1).value: summary.cell(r, 2).value for r in range(1, 12)}
+    facts = {summary.cell(r, 1).value: summary.cell(r, 2).value for r in range(1, 20)}
     assert facts["Programår"] == 2 and "mini 1" in facts["Spørsmålsbank"]
     assert facts["Omstillingsledelsen"] == 2 and facts["Observatør fra fylkeskommunen"] == 1
     rows = list(summary.iter_rows(values_only=True))
     plan = next(r for r in rows if r and r[0] == "Planarbeid")
-    assert plan[2] == 4 and isinstance(plan[5], float) and plan[5] == 3.5 and plan[6] == 6
+    assert plan[2] == 4 and isinstance(plan[7], float) and plan[7] == 3.5 and plan[8] == 6
     assert summary._charts and summary._charts[0].tagname == "barChart"
 
     answers = book["Svar"]
     header = [c.value for c in answers[1]]
-    assert header[:6] == ["Deltaker", "Rolle", "Del", "Spørsmåls-id", "Spørsmål", "Verdi"]
+    assert header[:7] == ["Deltaker", "Rolle", "Del", "Spørsmåls-id", "Spørsmål", "Verdi", "Lagret verdi (kode)"]
     assert answers.freeze_panes == "A2" and answers.auto_filter.ref.startswith("A1:")
     by_question = {}
     for row in answers.iter_rows(min_row=2, values_only=True):
         by_question.setdefault(row[3], []).append(row)
-    assert all(isinstance(r[5], int) for r in by_question["plan"])
+    assert all(isinstance(r[6], int) for r in by_question["plan"])
     assert isinstance(by_question["next_meeting"][0][5], datetime)  # a date cell
     assert isinstance(by_question["jobs_count"][0][5], int)
     assert isinstance(by_question["plan"][0][8], datetime)
 
     indicators = book["Indikatorer"]
-    plan_all = next(r for r in indicators.iter_rows(values_only=True) if r[0] == "plan" and r[3] == "Alle")
-    assert plan_all[4] == 3 and plan_all[11] == "Ja"  # n and divergence flag
+    plan_all = next(r for r in indicators.iter_rows(values_only=True) if r[0] == "plan" and r[6] == "Alle")
+    assert plan_all[7] == 3 and plan_all[14] == "Ja"  # n and divergence flag
 
     history = book["Historikk"]
     assert history._charts and history._charts[0].tagname == "lineChart"
@@ -238,9 +238,10 @@ def test_an_export_built_outside_a_request_speaks_the_language_it_is_given(fille
     book = load_workbook(io.BytesIO(build_workbook(session_data(filled, lang))))
     rows = list(book[sheet].iter_rows(values_only=True))
     known = [row for row in rows if row[3] == "role_known"]
-    assert known and all(row[6] == yes for row in known) and role in {row[1] for row in known}
-    dates = [row for row in rows if row[3] == "next_meeting"]
-    assert dates[0][6] == ("1. mars 2027" if lang == "nb" else "March 1, 2027")
+    assert known and all(row[5] == yes and row[6] == "yes" for row in known) and role in {row[1] for row in known}
+    plan = [row for row in rows if row[3] == "plan"]
+    assert {row[5] for row in plan} == ({"2 – Svakt", "5 – Godt", "6 – Svært godt"} if lang == "nb"
+                                        else {"2 – Weak", "5 – Good", "6 – Excellent"})
 
 
 def test_csv_is_comma_separated_in_english_and_file_names_keep_norwegian_letters(client, filled):
@@ -260,7 +261,7 @@ def test_conclusions_reach_the_workbook_as_plain_words(client, filled):
     login(client)
     book, _raw = workbook_of(client, filled)
     plan = next(r for r in book["Sammendrag"].iter_rows(values_only=True) if r and r[0] == "Planarbeid")
-    assert plan[3].startswith("Vi er enige.") and "**" not in plan[3] and "<script>" not in plan[3]
+    assert plan[5].startswith("Vi er enige.") and "**" not in plan[5] and "<script>" not in plan[5]
 
 
 def test_a_years_exports_hold_only_that_years_fact_sheet(client, filled):
