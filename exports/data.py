@@ -91,6 +91,9 @@ class AgreedRow:
     value: Any            # as stored (for JSON); None when only a note was agreed
     value_label: str      # as a person reads it
     note: str
+    shown: Any = None     # as in a spreadsheet (see AnswerRow)
+    shown_format: str | None = None
+    stable: Any = None
 
 
 @dataclass
@@ -176,8 +179,11 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
         question = questions.get(question_id, (None,))[0]
         if question is None or question.is_indicator or (c.value is None and not c.conclusion):
             continue
-        agreed[question_id] = AgreedRow(question_id, question_type(question).json_value(question, c.value),
-                                        question_type(question).display(question, c.value, lang), c.conclusion)
+        qtype = question_type(question)
+        agreed[question_id] = AgreedRow(question_id, qtype.json_value(question, c.value),
+                                        qtype.display(question, c.value, lang), c.conclusion,
+                                        qtype.sheet_value(question, c.value, lang) if c.value is not None else None,
+                                        qtype.number_format(question, lang), qtype.stable_value(question, c.value))
     proposals = session.proposals
     grades = consensus_grades(session)
     data = SessionData(

@@ -335,17 +335,33 @@ def proposals_sheet(ws: Worksheet, data: SessionData) -> None:
     set_up_pages(ws, len(headers), last, title_row=1, title=_workbook_title(data))
 
 
+def _by_question_rows(other: SessionData, lang: str) -> Iterable[list[Any]]:
+    """Per question in bank order: the group's agreed answer (if recorded, its note as the comment),
+    then each person's answer."""
+    answers: dict[str, list] = {}
+    for answer in other.answers:
+        answers.setdefault(answer.question_id, []).append(answer)
+    agreed_label = header("agreed_answer", lang)
+    for section in other.bank.sections:
+        for question in section.questions:
+            agreed = other.agreed.get(question.id)
+            if agreed is not None:
+                yield [section.title.get(lang), question.id, question.label.get(lang), agreed_label,
+                       Formatted(agreed.shown, agreed.shown_format), agreed.stable, agreed.note]
+            for a in answers.get(question.id, ()):
+                yield [a.section, a.question_id, a.question, a.participant, _answer_value(a), a.stable, a.comment]
+
+
 def answers_by_question_sheet(ws: Worksheet, other: SessionData, lang: str) -> None:
-    """The fact sheet or closure answers: one row per question and person, in bank order."""
+    """The fact sheet or closure answers: per question, what the group agreed and what each person
+    answered, in bank order."""
     kind = header("fact_sheet" if other.bank.kind == "fact_sheet" else "closure", lang)
     ws.title = safe_title(f"{kind} {header('year', lang).lower()} {other.session.programme_year}")
     title = f"{other.session.title} ({other.bank.id} {other.bank.version})"
     put(ws, 1, 1, title).font = TITLE_FONT
     headers = [header(h, lang) for h in ("section", "question_id", "question", "participant", "value",
                                          "stored_value", "comment")]
-    rows = ([a.section, a.question_id, a.question, a.participant, _answer_value(a), a.stable,
-             a.comment] for a in other.answers)
-    last = table(ws, headers, rows, [18, 20, 44, 16, 24, 12, 40], start_row=2, wrap_columns=(1, 2, 3, 4, 5, 6, 7))
+    last = table(ws, headers, _by_question_rows(other, lang), [18, 20, 44, 16, 24, 12, 40], start_row=2, wrap_columns=(1, 2, 3, 4, 5, 6, 7))
     set_up_pages(ws, len(headers), last, title_row=2, title=f"{other.session.programme.name} – {title}")
 
 
@@ -384,7 +400,7 @@ def build_workbook(data: SessionData) -> bytes:
     proposals_sheet(workbook.create_sheet(), data)
     for other in data.other_sessions:
         answers_by_question_sheet(workbook.create_sheet(), other, data.lang)
-    if data.bank.kind != "annual_review" and data.answers:
+    if data.bank.kind != "annual_review" and (data.answers or data.agreed):
         answers_by_question_sheet(workbook.create_sheet(), data, data.lang)
     if data.indicators:
         history_sheet(workbook.create_sheet(), data)

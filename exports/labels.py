@@ -32,6 +32,7 @@ HEADERS = {
     "grade_in_year": N_("Agreed grade year %(year)s"),
     "change": N_("Change"),
     "no_agreed_grade": N_("No agreed grade yet."),
+    "agreed_answer": N_("Agreed answer"),
     "indicator": N_("Indicator"),
     "group": N_("Group"),
     "consensus": N_("Consensus grade"),

@@ -100,3 +100,26 @@ def test_a_locked_session_refuses_agreed_answers(client, closure):
     response = client.post(f"/sessions/{closure.id}/answers/competence_built",
                            data={"agreed-competence_built-value": "Noe", "csrf_token": csrf_token(page)})
     assert response.status_code == 409 and agreed(closure, "competence_built") is None
+
+
+def test_the_workbook_shows_the_agreed_answer_before_the_individual_ones(client, closure):
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client)
+    assert post_agreed(client, closure, "remaining_funds", "1 250 000", "Etter revisjonen.").status_code == 302
+    assert post_agreed(client, closure, "cp_phase", "pre_project").status_code == 302
+    response = client.get(f"/sessions/{closure.id}/export.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    sheet = next(book[name] for name in book.sheetnames if name.startswith("Avslutning"))
+    rows = [row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]]
+    funds = next(row for row in rows if row[1] == "remaining_funds")
+    assert funds[3] == "Felles svar" and funds[4] == 1250000 and funds[6] == "Etter revisjonen."
+    assert sheet.cell(rows.index(funds) + 3, 5).number_format.startswith("#,##0")
+    phase = next(row for row in rows if row[1] == "cp_phase")
+    assert phase[3] == "Felles svar" and phase[5] == "pre_project" and phase[4] != "pre_project"
+    bank_order = [q.id for section in closure.bank.sections for q in section.questions]
+    shown = [row[1] for row in rows]
+    assert shown == sorted(shown, key=bank_order.index)  # in the bank's order
