@@ -317,7 +317,7 @@ def proposals_sheet(ws: Worksheet, data: SessionData) -> None:
              label(PRIORITY_LABELS, p.priority, lang), label(STATUS_LABELS, p.status, lang), p.year,
              p.question_id or "", p.uid] for p in proposals)
     last = table(ws, headers, rows, [32, 56, 20, 12, 11, 13, 7, 16, 24], wrap_columns=(1, 2, 3, 8),
-                 formats={4: "yyyy-mm-dd"})
+                 formats={4: "dd.mm.yyyy" if lang == "nb" else "yyyy-mm-dd"})  # as each office writes dates
     grey = Font(name=FONT_NAME, size=11, color="808080")  # the id that lets an edited workbook update its proposals: not to edit
     for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=9, max_col=9):
         cell.font = grey

@@ -195,3 +195,16 @@ def test_a_fact_sheets_workbook_has_no_empty_indicator_table_and_still_prints_on
     summary = book.worksheets[0]
     assert "Indikator" not in [row[0] for row in summary.iter_rows(values_only=True)]
     assert not summary._charts and summary.page_setup.fitToWidth == 1 and summary.print_area
+
+
+@pytest.mark.parametrize("lang, shown", [("nb", "dd.mm.yyyy"), ("en", "yyyy-mm-dd")])
+def test_proposal_deadlines_are_dates_written_as_the_export_language_writes_them(client, filled, lang, shown):
+    from datetime import date
+
+    facilitation.add_proposal(filled, "plan", "Revider planen.", "Styret", date(2027, 3, 1), "high")
+    login(client)
+    client.set_cookie("lang", lang)
+    book, _raw = workbook_of(client, filled)
+    sheet = book[book.sheetnames[3]]
+    deadline = sheet.cell(2, 4)
+    assert deadline.value.date() == date(2027, 3, 1) and deadline.number_format == shown
