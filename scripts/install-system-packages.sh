@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # What the test suite needs from Debian: chromium for the browser tests (driven at
-# /usr/bin/chromium), the PostgreSQL client tools for the backup tests, and LibreOffice Calc without
+# /usr/bin/chromium), DejaVu for the report's chart images, the PostgreSQL client tools for the backup tests, and LibreOffice Calc without
 # its GUI, Carlito (Calibri's metrics) and poppler's pdftotext for the test that prints the workbook
 # to PDF. Installed when missing.
 set -euo pipefail
 missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)  # the report's charts: æøå
 command -v pg_dump >/dev/null || missing+=(postgresql-client)
 command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui fonts-crosextra-carlito)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
