@@ -12,7 +12,7 @@ from flask.logging import default_handler
 from flask_babel import format_date, format_datetime, format_decimal
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from assessment.extensions import babel, csrf, db, limiter, login_manager, migrate
+from assessment.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from assessment.labels import (PRIORITY_LABELS, ROLE_LABELS, ROLE_SHORT_LABELS, STATE_LABELS,
                                STATUS_LABELS)
 from web import template_gettext
@@ -80,6 +80,14 @@ def create_app(config: dict | None = None) -> Flask:
         RATELIMIT_HEADERS_ENABLED=True,
         LOGIN_RATE_LIMIT="10 per minute",   # failed logins per address
         JOIN_RATE_LIMIT="20 per minute",    # wrong join codes or links per address
+        # Outgoing e-mail (invitations, password resets) through this SMTP server; none when unset.
+        MAIL_SERVER=os.environ.get("MAIL_SERVER", ""),
+        MAIL_PORT=int(os.environ.get("MAIL_PORT") or 587),
+        MAIL_USE_TLS=os.environ.get("MAIL_USE_TLS", "1") == "1",
+        MAIL_USE_SSL=os.environ.get("MAIL_USE_SSL", "") == "1",
+        MAIL_USERNAME=os.environ.get("MAIL_USERNAME") or None,
+        MAIL_PASSWORD=os.environ.get("MAIL_PASSWORD") or None,
+        MAIL_DEFAULT_SENDER=os.environ.get("MAIL_DEFAULT_SENDER", "statusvurdering@localhost"),
     )
     if config:
         app.config.from_mapping(config)
@@ -105,6 +113,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     # Flask-Limiter's warnings (its store unreachable) go where the app's own log goes.
     logging.getLogger("flask-limiter").addHandler(default_handler)
 

@@ -143,3 +143,33 @@ def mini(app, ctx):
 
     app.config["BANKS_DIR"] = str(ROOT / "tests" / "banks")
     return make_session("mini", year=2)
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server in this process (aiosmtpd) that the app sends its e-mail to; `.messages`
+    holds what arrived, parsed (email.message.EmailMessage)."""
+    import email
+    from email import policy
+
+    from aiosmtpd.controller import Controller
+
+    from assessment.extensions import mail
+    from tests.servers import free_port
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, _server, _session, envelope):
+            self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+            return "250 Message accepted"
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
+                      MAIL_USE_SSL=False, MAIL_SUPPRESS_SEND=False)
+    mail.init_app(app)  # Flask-Mail reads its settings when it is initialised
+    yield inbox
+    controller.stop()
