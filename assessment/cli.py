@@ -159,6 +159,28 @@ def facilitator_create(email: str, name: str, password_stdin: bool) -> None:
     click.echo(f"Created facilitator {facilitator.email}.")
 
 
+@facilitator_cli.command("password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def facilitator_password(email: str, password_stdin: bool) -> None:
+    """Set a facilitator's password (where the server sends no e-mail for resets); their sessions end."""
+    from assessment.errors import UserError
+    from assessment.facilitators import change_password, find_facilitator
+
+    facilitator = find_facilitator(email)
+    if facilitator is None:
+        raise click.ClickException(f"No facilitator has the email address {email}.")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        change_password(facilitator, password)
+    except UserError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"New password set for {facilitator.email}.")
+
+
 @click.command("backup")
 @click.argument("target", type=click.Path(path_type=Path), required=False)
 @with_appcontext

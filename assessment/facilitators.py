@@ -1,10 +1,12 @@
 """Facilitator accounts and who may see which programme."""
 from __future__ import annotations
 
+import hashlib
 import secrets
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -71,6 +73,52 @@ def change_password(facilitator: Facilitator, password: str) -> None:
     _check_password_length(password)
     facilitator.set_password(password)
     end_sessions(facilitator)
+
+
+class WrongPassword(UserError):
+    status_code = 422
+
+
+def change_own_password(facilitator: Facilitator, current: str, new: str) -> None:
+    """The facilitator's own change: the current password must be right."""
+    if not facilitator.check_password(current or ""):
+        raise WrongPassword(_l("The current password is not right."))
+    change_password(facilitator, new)
+
+
+# A reset link: signed with the app's secret, valid for an hour, and only while the password is the
+# one it was made for (a fingerprint of its hash is in the link), so it works once.
+RESET_LINK_SECONDS = 3600
+_RESET_SALT = "password-reset"
+
+
+def _fingerprint(facilitator: Facilitator) -> str:
+    return hashlib.sha256(facilitator.password_hash.encode()).hexdigest()[:16]
+
+
+def reset_token(facilitator: Facilitator, secret_key: str) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=_RESET_SALT).dumps(
+        {"id": facilitator.id, "password": _fingerprint(facilitator)})
+
+
+def facilitator_for_reset(token: str, secret_key: str) -> Facilitator | None:
+    """The facilitator a reset link is for, or None if it is forged, older than an hour or used."""
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=_RESET_SALT).loads(token, max_age=RESET_LINK_SECONDS)
+    except BadSignature:  # SignatureExpired is one
+        return None
+    facilitator = db.session.get(Facilitator, data.get("id")) if isinstance(data, dict) else None
+    if facilitator is None or not secrets.compare_digest(_fingerprint(facilitator), str(data.get("password"))):
+        return None
+    return facilitator
+
+
+def reset_password(token: str, secret_key: str, new: str) -> Facilitator:
+    facilitator = facilitator_for_reset(token, secret_key)
+    if facilitator is None:
+        raise UserError(_l("This reset link has expired or has been used. Ask for a new one."))
+    change_password(facilitator, new)
+    return facilitator
 
 
 def grant_access(programme: Programme, facilitator: Facilitator, owner: bool = False) -> None:
