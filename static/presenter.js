@@ -11,6 +11,8 @@
   var keys = { ArrowRight: "next", " ": "next", PageDown: "next", ArrowLeft: "previous",
                PageUp: "previous", Home: "join" };
   var plain = false;  // after a failed fetch: let the form post itself
+  // One move at a time: two quick presses are two steps, each from where the last one ended.
+  var queue = Promise.resolve();
 
   function send(button) {
     var data = new FormData();
@@ -35,7 +37,8 @@
   form.addEventListener("submit", function (event) {
     if (plain || !event.submitter) { return; }
     event.preventDefault();
-    send(event.submitter);
+    var button = event.submitter;
+    queue = queue.then(function () { return send(button); });
   });
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
@@ -45,6 +48,7 @@
     var action = keys[event.key];
     if (!action) { return; }
     event.preventDefault();
-    send(form.querySelector("[data-key=" + action + "]"));
+    var button = form.querySelector("[data-key=" + action + "]");
+    queue = queue.then(function () { return send(button); });
   });
 })();
