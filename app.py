@@ -13,8 +13,8 @@ from flask_babel import format_date, format_datetime, format_decimal
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assessment.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-from assessment.labels import (PRIORITY_LABELS, ROLE_LABELS, ROLE_SHORT_LABELS, STATE_LABELS,
-                               STATUS_LABELS)
+from assessment.labels import (DIVERGENCE_REASON_LABELS, PRIORITY_LABELS, ROLE_LABELS, ROLE_SHORT_LABELS,
+                               STATE_LABELS, STATUS_LABELS)
 from web import template_gettext
 from web.locale import current_language, label_for, select_locale
 
@@ -121,7 +121,7 @@ def create_app(config: dict | None = None) -> Flask:
     from assessment.cli import register_cli
     from assessment.markup import render_markdown
     from forms.question_html import render_question
-    from web import access, auth, discussion, exports, facilitate, main, participate  # noqa: F401 (access: the user loader)
+    from web import access, auth, discussion, exports, facilitate, main, participate, presenter  # noqa: F401 (access: the user loader)
     from web.errors import register_error_handlers
     from web.hooks import register_hooks
     from web.links import public_url_for
@@ -132,8 +132,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(facilitate.bp)
     app.register_blueprint(discussion.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(presenter.bp)
     register_cli(app)
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["divergence_reason"] = lambda key: label_for(DIVERGENCE_REASON_LABELS, key)
     app.jinja_env.filters["format_date_long"] = lambda value: format_date(value, format="long")
     app.jinja_env.filters["format_datetime_short"] = lambda value: format_datetime(value, format="short")
     app.jinja_env.globals.update(

@@ -23,6 +23,10 @@ STATE_LABELS = {
 PRIORITY_LABELS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
 STATUS_LABELS = {"new": N_("New"), "in_progress": N_("In progress"), "done": N_("Done"),
                  "dropped": N_("Dropped")}
+# Why an indicator's scores count as divergent (scoring.divergence_reasons), for the badge's tooltip.
+DIVERGENCE_REASON_LABELS = {"range": N_("the scores span a wide range"),
+                            "stdev": N_("the standard deviation is high"),
+                            "split": N_("the scores split into two camps")}
 # Earlier bokmål names of the statuses, so that older workbooks still import.
 STATUS_ALIASES = {"påbegynt": "in_progress", "gjennomført": "done", "droppet": "dropped"}
 

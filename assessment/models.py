@@ -115,6 +115,8 @@ class ReviewSession(db.Model):
     # Indicator ids whose results participants may see; reveal_all shows every one.
     revealed: Mapped[list[str]] = mapped_column(JSON, default=list)
     reveal_all: Mapped[bool] = mapped_column(default=False)
+    # The indicator the presenter view shows on the wall; None shows the join code and QR code.
+    presented_question: Mapped[str | None] = mapped_column(String(100), nullable=True)
     # Divergence rules for this session, overriding the bank's (keys range, stdev, split).
     divergence_rules: Mapped[dict[str, float] | None] = mapped_column(JSON, nullable=True)
     locked_at: Mapped[datetime | None] = mapped_column()

@@ -64,7 +64,7 @@ def test_a_workshop_from_join_to_lock(app, mini):
             expect(page.get_by_role("heading", name="Se over og send inn")).to_be_visible()
             page.get_by_role("button", name="Send inn svarene").click()
             expect(page.get_by_text("Svarene dine er sendt inn")).to_be_visible()
-        expect(facilitator.locator("#live")).to_contain_text("3 levert", timeout=5000)
+        expect(facilitator.locator("#live-announce")).to_contain_text("3 levert", timeout=5000)
         expect(facilitator.locator("#live")).to_contain_text("Sprikende")
         screenshot(facilitator, "dashboard-projector")
 

@@ -59,8 +59,9 @@ def live(session_id: int):
     version = live_version(session)
     if request.args.get("version") == version:
         return "", 204
-    html = render_template("discussion/_live.html", **_dashboard_context(session, version))
-    return jsonify(version=version, html=html)
+    context = _dashboard_context(session, version)
+    return jsonify(version=version, html=render_template("discussion/_live.html", **context),
+                   announce=render_template("discussion/_counts.html", **context).strip())
 
 
 @bp.route("/sessions/<int:session_id>/answers")
