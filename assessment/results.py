@@ -67,7 +67,7 @@ def collect_answers(session: ReviewSession) -> list[tuple[Participant, dict[str,
     result = []
     for participant in participants:
         answers = by_participant[participant.id]
-        counted = effective_values(bank, {qid: v for qid, (v, _c) in answers.items()})
+        counted = effective_values(bank, {qid: v for qid, (v, _c) in answers.items()}, participant.role_group)
         result.append((participant, {qid: answers[qid] for qid in counted}))
     return result
 
@@ -143,7 +143,7 @@ def progress(session: ReviewSession, answers=None) -> list[ParticipantProgress]:
     bank = session.bank
     rows = []
     for number, (participant, given) in enumerate(answers, start=1):
-        visible = visible_questions(bank, {k: v for k, (v, _c) in given.items()})
+        visible = visible_questions(bank, {k: v for k, (v, _c) in given.items()}, participant.role_group)
         missing = {q.id for q in missing_required(bank, given, visible)}
         shown = {q.id for q in visible}
         steps = []
