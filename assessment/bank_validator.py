@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from assessment.models import ROLE_GROUPS
 from assessment.question_types import QUESTION_TYPES
 
 KINDS = ("annual_review", "closure_review", "fact_sheet")
@@ -52,9 +53,9 @@ def validate_bank_data(data: Any, filename: str, root: yaml.Node | None = None) 
 
 
 TOP_KEYS = {"id", "version", "kind", "title", "intro", "scales", "scoring", "sections"}
-SECTION_KEYS = {"id", "title", "intro", "questions"}
+SECTION_KEYS = {"id", "title", "intro", "questions", "roles"}
 SCALE_KEYS = {"min", "max", "labels", "cannot_assess"}
-QUESTION_KEYS = {"id", "type", "label", "help", "required", "show_if", "group"}
+QUESTION_KEYS = {"id", "type", "label", "help", "required", "show_if", "group", "discuss", "roles"}
 
 
 class _Validator:
@@ -292,6 +293,8 @@ class _Validator:
             if "title" in section:
                 self.text(section["title"], f"{place}.title")
             self.optional_text(section, "intro", place)
+            if "roles" in section:
+                self.roles(section["roles"], f"{place}.roles")
             questions = section.get("questions")
             if "questions" in section:
                 if not isinstance(questions, list) or not questions:
@@ -333,12 +336,39 @@ class _Validator:
                                              "indicators with a group")
             elif q["group"] not in groups:
                 self.error(f"{place}.group", f"group '{q['group']}' is not declared in scoring.groups")
+        if "discuss" in q:
+            self.validate_discuss(q, kind, place)
+        if "roles" in q:
+            self.roles(q["roles"], f"{place}.roles")
         if kind is not None:
             kind.check_keys(q, place, self)
         if "show_if" in q:
             self.validate_condition(q["show_if"], f"{place}.show_if", earlier)
         if isinstance(qid, str) and qid not in earlier:
             earlier[qid] = q
+
+    def validate_discuss(self, q: dict, kind, place: str) -> None:
+        """`discuss: true` puts a question with statistics on the agenda without making it an indicator."""
+        self.boolean(q, "discuss", place)
+        if q["discuss"] is not True:
+            return
+        summarised = [name for name, other in QUESTION_TYPES.items() if other.can_be_indicator]
+        if kind is not None and not kind.can_be_indicator:
+            self.error(f"{place}.discuss", f"only {', '.join(summarised)} questions have statistics to "
+                                           "discuss; record an agreed answer on the answers page instead")
+        elif "group" in q:
+            self.error(f"{place}.discuss", "an indicator (a question with a group) is on the agenda "
+                                           "already; remove 'discuss'")
+
+    def roles(self, value: Any, place: str) -> None:
+        """A list of the role groups a question or section is addressed to."""
+        if not isinstance(value, list) or not value:
+            self.error(place, f"must be a non-empty list of role groups ({', '.join(ROLE_GROUPS)}), "
+                              f"got {_kind(value)}")
+            return
+        for role in value:
+            if role not in ROLE_GROUPS:
+                self.error(place, f"unknown role group {role!r}; use {', '.join(ROLE_GROUPS)}")
 
     def validate_condition(self, condition: Any, place: str, earlier: dict[str, dict]) -> None:
         if not self.mapping(condition, place):

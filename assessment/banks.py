@@ -82,10 +82,21 @@ class Question:
     decimals: int = 0
     unit: Text | None = None
     max_length: int | None = None
+    discuss: bool = False
+    roles: tuple[str, ...] = ()   # the role groups it is addressed to; () for everyone
 
     @property
     def is_indicator(self) -> bool:
         return self.group is not None
+
+    @property
+    def is_discussed(self) -> bool:
+        """On the discussion agenda: an indicator, or a question the bank marks for discussion."""
+        return self.is_indicator or self.discuss
+
+    def is_for(self, role_group: str | None) -> bool:
+        """Whether a participant of `role_group` is asked this question (None: anyone)."""
+        return not self.roles or role_group is None or role_group in self.roles
 
     def option_label(self, value: Any) -> Text | None:
         for option in self.options:
@@ -141,6 +152,11 @@ class Bank:
     @cached_property
     def indicators(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.is_indicator)
+
+    @cached_property
+    def discussed(self) -> tuple[Question, ...]:
+        """The questions marked for discussion that are not indicators, in bank order."""
+        return tuple(q for q in self.questions if q.discuss and not q.is_indicator)
 
     @cached_property
     def _questions_by_id(self) -> dict[str, Question]:
@@ -288,6 +304,8 @@ def build_bank(data: dict[str, Any]) -> Bank:
                     values=tuple(condition["in"]) if "in" in condition else (condition["equals"],),
                 ) if condition else None,
                 group=q.get("group"),
+                discuss=bool(q.get("discuss", False)),
+                roles=tuple(q.get("roles") or sec.get("roles") or ()),
                 **QUESTION_TYPES[q["type"]].build(q, parts),
             ))
         sections.append(Section(sec["id"], _text(sec["title"]), _text(sec.get("intro")),

@@ -13,7 +13,7 @@ from assessment.facilitation import (add_proposal, carried_proposals, carry_over
                                      set_proposal_status, set_state)
 from assessment.models import Answer, Facilitator, Participant, Programme, ReviewSession, utcnow
 from assessment.programmes import create_programme, create_session
-from assessment.rules import visible_questions
+from assessment.rules import is_shown
 
 DEMO_PROGRAMME = "Demo: Fjordvik omstillingsprogram"
 DEMO_EMAIL = "demo@example.org"
@@ -57,7 +57,7 @@ def fill_answers(participant: Participant, bank: Bank, rng: random.Random, centr
     """Answer every shown question (conditions applied in order), with justifications."""
     values: dict[str, Any] = {}
     for question in bank.questions:
-        if question.show_if and question.id not in {q.id for q in visible_questions(bank, values)}:
+        if not is_shown(question, values, participant.role_group):
             continue
         if not question.required and rng.random() > answer_share:
             continue

@@ -144,7 +144,8 @@ def step_saved_at(saved: dict[str, Row], section: Section) -> str:
 def submit(participant: ParticipantView) -> None:
     if participant.session.is_locked:
         raise SessionLocked()
-    if missing_required(participant.session.bank, stored_answers(participant)):
+    if missing_required(participant.session.bank, stored_answers(participant),
+                        role_group=participant.role_group):
         raise UserError(_l("Some required questions are not answered yet. They are marked below."))
     db.session.execute(_SUBMIT_PARTICIPANT, {"participant_id": participant.id, "submitted_at": utcnow()})
     db.session.commit()

@@ -67,7 +67,7 @@ def collect_answers(session: ReviewSession) -> list[tuple[Participant, dict[str,
     result = []
     for participant in participants:
         answers = by_participant[participant.id]
-        counted = effective_values(bank, {qid: v for qid, (v, _c) in answers.items()})
+        counted = effective_values(bank, {qid: v for qid, (v, _c) in answers.items()}, participant.role_group)
         result.append((participant, {qid: answers[qid] for qid in counted}))
     return result
 
@@ -85,6 +85,16 @@ def divergence_rules(session: ReviewSession) -> DivergenceRules:
 
 def indicator_results(session: ReviewSession, answers=None) -> list[IndicatorResult]:
     """Statistics per indicator, overall and per role group, with divergence and the responses."""
+    return _question_results(session, session.bank.indicators, answers)
+
+
+def discussed_results(session: ReviewSession, answers=None) -> list[IndicatorResult]:
+    """The same for the questions the bank marks for discussion without making them indicators
+    (a closure review's scales): plotted, flagged and on the agenda, with an agreed answer."""
+    return _question_results(session, session.bank.discussed, answers)
+
+
+def _question_results(session: ReviewSession, questions, answers=None) -> list[IndicatorResult]:
     answers = collect_answers(session) if answers is None else answers
     rules = divergence_rules(session)
     # Who each participant is, worked out once rather than once per indicator.
@@ -92,7 +102,7 @@ def indicator_results(session: ReviewSession, answers=None) -> list[IndicatorRes
                participant.is_observer, given)
               for number, (participant, given) in enumerate(answers, start=1)]
     results = []
-    for question in session.bank.indicators:
+    for question in questions:
         levels = question.scale.levels
         everyone, leaders, observers, responses = [], [], [], []
         for label, role_group, is_observer, given in people:
@@ -143,7 +153,7 @@ def progress(session: ReviewSession, answers=None) -> list[ParticipantProgress]:
     bank = session.bank
     rows = []
     for number, (participant, given) in enumerate(answers, start=1):
-        visible = visible_questions(bank, {k: v for k, (v, _c) in given.items()})
+        visible = visible_questions(bank, {k: v for k, (v, _c) in given.items()}, participant.role_group)
         missing = {q.id for q in missing_required(bank, given, visible)}
         shown = {q.id for q in visible}
         steps = []

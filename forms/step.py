@@ -28,6 +28,7 @@ class StepForm(Form):
 
     section: Section
     known_values: dict[str, Any]
+    role_group: str | None = None  # the participant's; None shows every question (a preview)
 
     def current_value(self, question_id: str) -> Any:
         """An answer as this request sees it: the posted field if on this step, else the stored one."""
@@ -38,7 +39,8 @@ class StepForm(Form):
 
     def is_shown(self, question: Question) -> bool:
         source = question.show_if.question if question.show_if else None
-        return rules.is_shown(question, {source: self.current_value(source)} if source else {})
+        return rules.is_shown(question, {source: self.current_value(source)} if source else {},
+                              self.role_group)
 
     def answer_fields(self):
         """(question, field, comment field or None) for each question of the step."""
@@ -46,9 +48,12 @@ class StepForm(Form):
             yield question, self[question.id], self._fields.get(question.id + COMMENT_SUFFIX)
 
     def displayed_fields(self):
-        """Like answer_fields, less the questions hidden by an answer on another step."""
+        """Like answer_fields, less the questions addressed to other role groups and those hidden
+        by an answer on another step."""
         on_this_step = {q.id for q in self.section.questions}
         for question, field, comment in self.answer_fields():
+            if not question.is_for(self.role_group):
+                continue
             condition = question.show_if
             if condition and condition.question not in on_this_step and not self.is_shown(question):
                 continue
@@ -133,8 +138,9 @@ def step_form_class(section: Section, lang: str) -> type[StepForm]:
 
 def make_step_form(section: Section, known_values: dict[str, Any], lang: str,
                    formdata: MultiDict | None = None, stored: dict[str, tuple[Any, str]] | None = None,
-                   **kwargs) -> StepForm:
-    """A form for `section`. With formdata it reads a POST; without, it shows `stored` answers."""
+                   role_group: str | None = None, **kwargs) -> StepForm:
+    """A form for `section` as a participant of `role_group` sees it. With formdata it reads a
+    POST; without, it shows `stored` answers."""
     form_class = step_form_class(section, lang)
     if formdata is None:
         formdata = MultiDict()
@@ -150,6 +156,7 @@ def make_step_form(section: Section, known_values: dict[str, Any], lang: str,
     form = form_class(formdata=formdata, **kwargs)
     form.section = section
     form.known_values = known_values
+    form.role_group = role_group
     for question, field, _comment in form.answer_fields():
         field.question = question
     return form

@@ -12,7 +12,7 @@ from assessment.extensions import db
 from web.locale import current_language
 from assessment.models import Proposal
 from assessment.results import (collect_answers, consensus_by_question, consensus_grades, discussion_agenda,
-                                divergence_rules, indicator_results, live_version, other_answers,
+                                discussed_results, divergence_rules, indicator_results, live_version, other_answers,
                                 progress, session_total)
 from assessment.errors import UserError
 from forms.base import error_text
@@ -38,7 +38,8 @@ def _dashboard_context(session, version: str | None = None) -> dict:
     means = {r.question.id: r.stats.mean for r in results}
     return {
         "session": session, "bank": session.bank, "lang": current_language(),
-        "results": results, "progress": progress(session, answers), "consensus": consensus,
+        "results": results, "discussed": discussed_results(session, answers),
+        "progress": progress(session, answers), "consensus": consensus, "display_value": display_value,
         "total": session_total(session.bank, session.programme_year, grades),
         "score_total": session_total(session.bank, session.programme_year, means),
         "version": version or live_version(session),
@@ -143,7 +144,7 @@ def _rules_form(session) -> DivergenceRulesForm:
 
 def _agenda_context(session, rules_form) -> dict:
     context = _dashboard_context(session)
-    context["agenda"] = discussion_agenda(context["results"])
+    context["agenda"] = discussion_agenda(context["results"] + context["discussed"])
     context["rules_form"] = rules_form
     context["own_rules"] = bool(session.divergence_rules)
     return context

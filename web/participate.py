@@ -64,11 +64,12 @@ def step(token: str, number: int):
     if request.method == "GET":
         if participant.session.is_locked:
             return redirect(url_for(".review", token=token))
-        form = make_step_form(section, known, lang, stored=stored)
+        form = make_step_form(section, known, lang, stored=stored, role_group=participant.role_group)
         return render_template("participate/step.html",
                                **_step_context(participant, number, form, stored, saved))
 
-    form = make_step_form(section, known, lang, formdata=request.form)
+    form = make_step_form(section, known, lang, formdata=request.form,
+                          role_group=participant.role_group)
     if participant.session.is_locked:
         raise SessionLocked()
     if not participant.session.is_section_open(section.id):
@@ -160,7 +161,7 @@ def _review_context(participant) -> dict:
     lang = current_language()
     stored = participation.stored_answers(participant)
     values = {qid: value for qid, (value, _c) in stored.items()}
-    visible = rules.visible_questions(bank, values)
+    visible = rules.visible_questions(bank, values, participant.role_group)
     shown = {q.id for q in visible}
     missing = {q.id for q in rules.missing_required(bank, stored, visible)}
     steps = []
