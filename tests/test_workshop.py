@@ -336,7 +336,7 @@ def test_proposals_with_owner_deadline_priority_and_status(client, mini):
     db.session.expire_all()
     assert (proposal.text, proposal.priority, proposal.status) == ("Kvartalsvis rapport", "low", "in_progress")
     response = post(client, page_url, f"/sessions/{mini.id}/proposals", {"question": "plan", "proposal-text": ""})
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 def test_last_years_proposals_are_carried_into_the_next_session(client, ctx):
