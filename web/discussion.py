@@ -265,9 +265,7 @@ def update_proposal(session_id: int, proposal_id: int):
     session = session_or_404(session_id)
     proposal = _proposal_or_404(session, proposal_id)
     if request.form.get("delete") == "1":
-        facilitation.delete_proposal(proposal)
-        flash(_("The proposal is deleted."), "success")
-        return _back_to(session, proposal.question_id)
+        return redirect(url_for(".delete_proposal", session_id=session.id, proposal_id=proposal.id))
     if request.form.get("status_only") == "1":
         facilitation.set_proposal_status(proposal, request.form.get("status", ""))
         return redirect(url_for(".follow_up", session_id=session.id))
@@ -278,6 +276,29 @@ def update_proposal(session_id: int, proposal_id: int):
                              form.priority.data, form.status.data)
     flash(_("The proposal is saved."), "success")
     return _back_to(session, proposal.question_id)
+
+
+@bp.route("/sessions/<int:session_id>/proposals/<int:proposal_id>/delete", methods=["GET", "POST"])
+def delete_proposal(session_id: int, proposal_id: int):
+    """Delete a proposal from its confirmation page (the proposal's Delete button leads here)."""
+    session = session_or_404(session_id)
+    proposal = _proposal_or_404(session, proposal_id)
+    if request.method == "POST" and request.form.get("confirmed") == "1":
+        question_id, text = proposal.question_id, proposal.text
+        facilitation.delete_proposal(proposal)
+        flash(_("The proposal is deleted: %(text)s", text=_shorten(text)), "success")
+        return _back_to(session, question_id)
+    back = (url_for(".indicator", session_id=session.id, question_id=proposal.question_id) + "#proposals"
+            if proposal.question_id else url_for(".proposals", session_id=session.id))
+    return render_template("facilitate/confirm.html", session=session, heading=_("Delete the proposal?"),
+                           explanation=_shorten(proposal.text, 300), button=_("Delete the proposal"),
+                           action=url_for(".delete_proposal", session_id=session.id, proposal_id=proposal.id),
+                           typed=None, hidden=(), back=back)
+
+
+def _shorten(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[:length - 1].rstrip() + "…"
 
 
 @bp.route("/sessions/<int:session_id>/follow-up", methods=["GET", "POST"])
