@@ -401,7 +401,7 @@ def test_live_dashboard_reports_a_consensus_and_anonymising_made_elsewhere(clien
     assert client.get(f"/sessions/{mini.id}/live", query_string={"version": version}).status_code == 204
     page = elsewhere.get(f"/sessions/{mini.id}").get_data(as_text=True)
     assert elsewhere.post(f"/sessions/{mini.id}/anonymise",
-                          data={"csrf_token": csrf_token(page)}).status_code == 302
+                          data={"csrf_token": csrf_token(page), "confirmed": "1"}).status_code == 302
     response = client.get(f"/sessions/{mini.id}/live", query_string={"version": version})
     assert response.status_code == 200 and "Navn Navnesen" not in response.get_json()["html"]
 
