@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -180,14 +181,49 @@ def bank_paths(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
 
 
+# Each process keeps the banks it has read, by file: the files are the source, so every process
+# finds the same banks, and a changed file is read again on the next call (no restart).
+_file_cache: dict[str, "_CachedFile"] = {}
+# A file changed less than this long ago may change again within the file system's timestamp
+# granularity without a new mtime or size: such a file is checked by its content each time.
+_SETTLE_SECONDS = 2.0
+
+
+@dataclass
+class _CachedFile:
+    stamp: tuple[int, int, int] | None  # mtime_ns, size, inode; None while the file is settling
+    digest: str
+    result: Bank | BankError
+
+
 def load_bank(path: str | Path) -> Bank:
-    """Read, validate and build one bank file; raise BankError naming every problem."""
+    """Read, validate and build one bank file; raise BankError naming every problem. A file is
+    parsed once per process and again only when it changes (a stat per call; its content is
+    read again only when the stat differs or the file changed just now)."""
     path = Path(path)
+    key = str(path.absolute())
     try:
-        text = path.read_text(encoding="utf-8")
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        cached = _file_cache.get(key)
+        if cached is None or cached.stamp != stamp:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            if cached is None or cached.digest != digest:
+                try:
+                    result: Bank | BankError = parse_bank(data.decode("utf-8"), path.name)
+                except BankError as exc:
+                    result = exc
+                cached = _CachedFile(None, digest, result)
+            settled = time.time() - stat.st_mtime_ns / 1e9 > _SETTLE_SECONDS
+            cached.stamp = stamp if settled else None
+            _file_cache[key] = cached
     except (OSError, UnicodeDecodeError) as exc:
+        _file_cache.pop(key, None)
         raise BankError([Problem(path.name, "(file)", f"cannot be read: {exc}")]) from exc
-    return parse_bank(text, path.name)
+    if isinstance(cached.result, BankError):
+        raise BankError(cached.result.problems)
+    return cached.result
 
 
 def parse_bank(text: str, filename: str = "<bank>") -> Bank:

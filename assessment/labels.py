@@ -6,7 +6,7 @@ from __future__ import annotations
 from assessment.i18n import N_, translate
 
 ROLE_LABELS = {
-    "leadership": N_("Programme leadership (board member or programme manager)"),
+    "leadership": N_("Programme leadership: board member or programme manager"),
     "observer_county": N_("Observer from the county"),
     "observer_innovation_norway": N_("Observer from Innovation Norway"),
     "observer_municipality": N_("Observer from the municipality"),

@@ -49,7 +49,7 @@ def test_deleting_a_participant_removes_their_answers(app, client, mini):
     page = client.get(f"/sessions/{mini.id}").get_data(as_text=True)
     participant = db.session.scalar(select(Participant).filter_by(name="Slett Meg"))
     response = client.post(f"/sessions/{mini.id}/participants/{participant.id}/delete",
-                           data={"csrf_token": csrf_token(page)})
+                           data={"csrf_token": csrf_token(page), "confirmed": "1"})
     assert response.status_code == 302
     assert count(Participant) == 0 and count(Answer) == 0
     assert person.get(f"/p/{token}").status_code == 404
@@ -62,7 +62,8 @@ def test_anonymising_a_session_removes_names_and_ends_links(app, client, mini):
     answer_step(person, token, 2, {"jobs": "3"}, action="save")
     login(client)
     page = client.get(f"/sessions/{mini.id}").get_data(as_text=True)
-    assert client.post(f"/sessions/{mini.id}/anonymise", data={"csrf_token": csrf_token(page)}).status_code == 302
+    assert client.post(f"/sessions/{mini.id}/anonymise",
+                       data={"csrf_token": csrf_token(page), "confirmed": "1"}).status_code == 302
     assert "Navn Navnesen" not in page_text(client.get(f"/sessions/{mini.id}"))
     assert person.get(f"/p/{token}").status_code == 404
     assert count(Answer) == 1  # the scores stay
@@ -74,7 +75,7 @@ def test_deleting_a_session_needs_its_code_and_removes_everything(app, client, m
     login(client)
     page = client.get(f"/sessions/{mini.id}").get_data(as_text=True)
     response = client.post(f"/sessions/{mini.id}/delete", data={"csrf_token": csrf_token(page), "confirm": "feil"})
-    assert response.status_code == 400 and count(ReviewSession) == 1
+    assert response.status_code == 422 and count(ReviewSession) == 1
     response = client.post(f"/sessions/{mini.id}/delete",
                            data={"csrf_token": csrf_token(page), "confirm": mini.join_code.lower()})
     assert response.status_code == 302

@@ -336,7 +336,7 @@ def test_proposals_with_owner_deadline_priority_and_status(client, mini):
     db.session.expire_all()
     assert (proposal.text, proposal.priority, proposal.status) == ("Kvartalsvis rapport", "low", "in_progress")
     response = post(client, page_url, f"/sessions/{mini.id}/proposals", {"question": "plan", "proposal-text": ""})
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 def test_last_years_proposals_are_carried_into_the_next_session(client, ctx):
@@ -401,7 +401,7 @@ def test_live_dashboard_reports_a_consensus_and_anonymising_made_elsewhere(clien
     assert client.get(f"/sessions/{mini.id}/live", query_string={"version": version}).status_code == 204
     page = elsewhere.get(f"/sessions/{mini.id}").get_data(as_text=True)
     assert elsewhere.post(f"/sessions/{mini.id}/anonymise",
-                          data={"csrf_token": csrf_token(page)}).status_code == 302
+                          data={"csrf_token": csrf_token(page), "confirmed": "1"}).status_code == 302
     response = client.get(f"/sessions/{mini.id}/live", query_string={"version": version})
     assert response.status_code == 200 and "Navn Navnesen" not in response.get_json()["html"]
 

@@ -14,8 +14,6 @@ from assessment.models import Proposal
 from assessment.results import (collect_answers, consensus_by_question, consensus_grades, discussion_agenda,
                                 discussed_results, divergence_rules, indicator_results, live_version, other_answers,
                                 progress, session_total)
-from assessment.errors import UserError
-from forms.base import error_text
 from forms.agreed import agreed_answer_form
 from forms.facilitate import ConsensusForm, DivergenceRulesForm, ProposalForm
 from forms.question_html import render_question_afresh
@@ -150,12 +148,15 @@ def _agenda_context(session, rules_form) -> dict:
     return context
 
 
-def _consensus_form(session, question, consensus) -> ConsensusForm:
-    form = ConsensusForm(prefix="consensus", obj=None)
+def _consensus_form(session, question, consensus, sent: bool | None = None) -> ConsensusForm:
+    """The consensus form: as sent when this request posted it (`sent`, by default a POST), else
+    filled from the saved consensus."""
+    sent = request.method == "POST" if sent is None else sent
+    form = ConsensusForm(prefix="consensus") if sent else ConsensusForm(prefix="consensus", formdata=None)
     form.grade.choices = [SelectChoice("", _("Not set"))] + [
         SelectChoice(str(level), f"{level} – {question.scale.labels[level].get(current_language())}")
         for level in question.scale.levels]
-    if request.method == "GET" and consensus is not None:
+    if not sent and consensus is not None:
         form.grade.data = "" if consensus.grade is None else str(consensus.grade)
         form.conclusion.data = consensus.conclusion
         form.dissent.data = consensus.dissent
@@ -177,29 +178,59 @@ def indicator(session_id: int, question_id: str):
                                     form.dissent.data, current_user)
             flash(_("The consensus is saved."), "success")
             return redirect(url_for(".indicator", session_id=session.id, question_id=question_id))
+    return _indicator_page(session, question, form, consensus)
+
+
+def _indicator_page(session, question, form, consensus, proposal_form=None, failed_edit=None):
+    """The indicator's page; a refused proposal form (`proposal_form`, or `failed_edit` for an
+    existing proposal) is shown as it was sent, with its messages, and the page answers 422."""
     context = _dashboard_context(session)
-    result = next(r for r in context["results"] if r.question.id == question_id)
+    result = next(r for r in context["results"] if r.question.id == question.id)
     agenda = [r.question.id for r in discussion_agenda(context["results"])]
-    position = agenda.index(question_id)
+    position = agenda.index(question.id)
     previous = facilitation.previous_session(session)
-    own_proposals = facilitation.session_proposals(session, question_id)
+    own_proposals = facilitation.session_proposals(session, question.id)
     context.update(
         question=question, result=result, form=form, consensus=consensus,
-        proposal_form=ProposalForm(prefix="proposal"),
+        proposal_form=proposal_form or ProposalForm(prefix="proposal", formdata=None),
         proposals=[p for p in own_proposals if p.origin_year is None],
         carried=[p for p in own_proposals if p.origin_year is not None],
         previous=previous,
-        previous_consensus=facilitation.consensus_for(previous, question_id) if previous else None,
-        previous_proposals=facilitation.session_proposals(previous, question_id) if previous else [],
-        edit_forms=_edit_forms(own_proposals),
+        previous_consensus=facilitation.consensus_for(previous, question.id) if previous else None,
+        previous_proposals=facilitation.session_proposals(previous, question.id) if previous else [],
+        edit_forms=_edit_forms(own_proposals, failed_edit),
         next_id=agenda[position + 1] if position + 1 < len(agenda) else None,
         prev_id=agenda[position - 1] if position > 0 else None,
     )
-    return render_template("discussion/indicator.html", **context), 422 if form.errors else 200
+    refused = form.errors or proposal_form is not None or failed_edit is not None
+    return render_template("discussion/indicator.html", **context), 422 if refused else 200
 
 
-def _edit_forms(proposals) -> dict[int, ProposalForm]:
-    return {p.id: ProposalForm(prefix=f"p{p.id}", obj=p, formdata=None) for p in proposals}
+def _edit_forms(proposals, failed: tuple[int, ProposalForm] | None = None) -> dict[int, ProposalForm]:
+    """Each proposal's form; `failed` (proposal id, form) is the one that was refused, as sent."""
+    forms = {p.id: ProposalForm(prefix=f"p{p.id}", obj=p, formdata=None) for p in proposals}
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    return forms
+
+
+def _refused_proposal(session, question_id, new=None, edited=None):
+    """A proposal form that was refused, shown again where it was sent from (the indicator's page
+    or the list of proposals) with what was typed and the message next to the field (422)."""
+    question = session.bank.question(question_id) if question_id else None
+    if question is not None and question.is_indicator:
+        consensus = facilitation.consensus_for(session, question_id)
+        return _indicator_page(session, question, _consensus_form(session, question, consensus, sent=False),
+                               consensus, proposal_form=new, failed_edit=edited)
+    return _proposals_page(session, new or ProposalForm(prefix="proposal", formdata=None), edited), 422
+
+
+def _proposals_page(session, form, failed_edit=None):
+    proposals = facilitation.session_proposals(session)
+    return render_template("discussion/proposals.html", session=session, bank=session.bank,
+                           lang=current_language(), form=form, proposals=proposals,
+                           edit_forms=_edit_forms(proposals, failed_edit))
+
 
 
 def _back_to(session, question_id):
@@ -216,15 +247,12 @@ def proposals(session_id: int):
     if request.method == "POST":
         question_id = request.form.get("question") or None
         if not form.validate_on_submit():
-            raise UserError(error_text(form))
+            return _refused_proposal(session, question_id, new=form)
         facilitation.add_proposal(session, question_id, form.text.data, form.owner.data or "",
                               form.deadline.data, form.priority.data, form.status.data)
         flash(_("The proposal is added."), "success")
         return _back_to(session, question_id)
-    return render_template("discussion/proposals.html", session=session, bank=session.bank,
-                           lang=current_language(), form=form,
-                           proposals=facilitation.session_proposals(session),
-                           edit_forms=_edit_forms(facilitation.session_proposals(session)))
+    return _proposals_page(session, form)
 
 
 def _proposal_or_404(session, proposal_id: int) -> Proposal:
@@ -239,19 +267,40 @@ def update_proposal(session_id: int, proposal_id: int):
     session = session_or_404(session_id)
     proposal = _proposal_or_404(session, proposal_id)
     if request.form.get("delete") == "1":
-        facilitation.delete_proposal(proposal)
-        flash(_("The proposal is deleted."), "success")
-        return _back_to(session, proposal.question_id)
+        return redirect(url_for(".delete_proposal", session_id=session.id, proposal_id=proposal.id))
     if request.form.get("status_only") == "1":
         facilitation.set_proposal_status(proposal, request.form.get("status", ""))
         return redirect(url_for(".follow_up", session_id=session.id))
     form = ProposalForm(prefix=f"p{proposal.id}")
     if not form.validate_on_submit():
-        raise UserError(error_text(form))
+        return _refused_proposal(session, proposal.question_id, edited=(proposal.id, form))
     facilitation.update_proposal(proposal, form.text.data, form.owner.data or "", form.deadline.data,
                              form.priority.data, form.status.data)
     flash(_("The proposal is saved."), "success")
     return _back_to(session, proposal.question_id)
+
+
+@bp.route("/sessions/<int:session_id>/proposals/<int:proposal_id>/delete", methods=["GET", "POST"])
+def delete_proposal(session_id: int, proposal_id: int):
+    """Delete a proposal from its confirmation page (the proposal's Delete button leads here)."""
+    session = session_or_404(session_id)
+    proposal = _proposal_or_404(session, proposal_id)
+    if request.method == "POST" and request.form.get("confirmed") == "1":
+        question_id, text = proposal.question_id, proposal.text
+        facilitation.delete_proposal(proposal)
+        flash(_("The proposal is deleted: %(text)s", text=_shorten(text)), "success")
+        return _back_to(session, question_id)
+    back = (url_for(".indicator", session_id=session.id, question_id=proposal.question_id) + "#proposals"
+            if proposal.question_id else url_for(".proposals", session_id=session.id))
+    return render_template("facilitate/confirm.html", session=session, heading=_("Delete the proposal?"),
+                           explanation=_shorten(proposal.text, 300), button=_("Delete the proposal"),
+                           action=url_for(".delete_proposal", session_id=session.id, proposal_id=proposal.id),
+                           typed=None, hidden=(), back=back)
+
+
+def _shorten(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[:length - 1].rstrip() + "…"
 
 
 @bp.route("/sessions/<int:session_id>/follow-up", methods=["GET", "POST"])

@@ -130,7 +130,16 @@ def set_section(session_id: int):
 def reveal(session_id: int):
     session = session_or_404(session_id)
     question_id = request.form.get("question") or None
-    facilitation.set_revealed(session, question_id, request.form.get("reveal") == "1")
+    shown = request.form.get("reveal") == "1"
+    facilitation.set_revealed(session, question_id, shown)
+    question = session.bank.question(question_id) if question_id else None
+    if question is not None:
+        label = question.label.get(current_language())
+        flash(_("Shown to participants: %(indicator)s", indicator=label) if shown
+              else _("Hidden from participants: %(indicator)s", indicator=label), "success")
+    else:
+        flash(_("All results are shown to participants.") if shown
+              else _("The results are hidden from participants."), "success")
     target = request.form.get("back")
     if target == "discussion":
         return redirect(url_for("discussion.agenda", session_id=session.id))
@@ -170,31 +179,74 @@ def qr_code(session_id: int):
     return Response(buffer.getvalue(), mimetype="image/svg+xml")
 
 
-@bp.route("/sessions/<int:session_id>/participants/<int:participant_id>/delete", methods=["POST"])
+def _confirmed() -> bool:
+    """A destructive action runs only from its confirmation page's form (its second step)."""
+    return request.method == "POST" and request.form.get("confirmed") == "1"
+
+
+def _confirm_page(session, heading, explanation, button, action, status=200, typed=None, hidden=(),
+                  back=None):
+    return render_template("facilitate/confirm.html", session=session, heading=heading,
+                           explanation=explanation, button=button, action=action, typed=typed,
+                           hidden=hidden, back=back or url_for(".session", session_id=session.id)), status
+
+
+@bp.route("/sessions/<int:session_id>/participants/<int:participant_id>/delete", methods=["GET", "POST"])
 def delete_participant(session_id: int, participant_id: int):
     session = session_or_404(session_id)
     participant = next((p for p in session.participants if p.id == participant_id), None)
     if participant is None:
         abort(404)
+    if not _confirmed():
+        return _confirm_page(
+            session, _("Delete %(name)s?", name=participant.name),
+            _("%(name)s and their %(num)d answers will be deleted from the session, and their "
+              "personal link will no longer work.", name=participant.name, num=len(participant.answers)),
+            _("Delete %(name)s and their answers", name=participant.name),
+            url_for(".delete_participant", session_id=session.id, participant_id=participant.id),
+            back=url_for(".session", session_id=session.id) + "#participants")
+    name = participant.name
     data_care.delete_participant(participant)
-    flash(_("The participant and their answers are deleted."), "success")
+    flash(_("%(name)s and their answers are deleted.", name=name), "success")
     return redirect(url_for(".session", session_id=session.id) + "#participants")
 
 
-@bp.route("/sessions/<int:session_id>/anonymise", methods=["POST"])
+@bp.route("/sessions/<int:session_id>/anonymise", methods=["GET", "POST"])
 def anonymise(session_id: int):
     session = session_or_404(session_id)
+    if not _confirmed():
+        return _confirm_page(
+            session, _("Anonymise the participants?"),
+            _("The names of all %(num)d participants will be replaced by numbers and their personal "
+              "links will stop working. Scores, justifications and consensus stay.",
+              num=len(session.participants)),
+            _("Anonymise the participants"), url_for(".anonymise", session_id=session.id),
+            back=url_for(".session", session_id=session.id) + "#privacy")
+    count = len(session.participants)
     data_care.anonymise_session(session)
-    flash(_("The names are replaced by numbers and the personal links no longer work."), "success")
+    flash(_("%(num)d participants are anonymised: the names are replaced by numbers and the personal "
+            "links no longer work.", num=count), "success")
     return redirect(url_for(".session", session_id=session.id) + "#privacy")
 
 
-@bp.route("/sessions/<int:session_id>/delete", methods=["POST"])
+@bp.route("/sessions/<int:session_id>/delete", methods=["GET", "POST"])
 def delete(session_id: int):
+    """Delete a whole session: confirmed by typing its join code (here or on the session page)."""
     session = session_or_404(session_id)
-    if (request.form.get("confirm") or "").strip().upper() != session.join_code:
-        raise UserError(_("Write the session's join code to confirm the deletion."))
+    typed = (request.form.get("confirm") or "").strip()
+    if request.method == "GET" or typed.upper() != session.join_code:
+        error = _("Write the session's join code to confirm the deletion.") if request.method == "POST" else None
+        return _confirm_page(
+            session, _("Delete the session %(title)s?", title=session.title),
+            _("The session, its %(num)d participants with their answers, the consensus and the "
+              "proposals will be deleted.", num=len(session.participants)),
+            _("Delete the session and all its data"), url_for(".delete", session_id=session.id),
+            status=422 if error else 200,
+            typed={"label": _("Write the join code (%(code)s) to confirm", code=session.join_code),
+                   "value": typed, "error": error},
+            back=url_for(".session", session_id=session.id) + "#privacy")
     programme_id = session.programme_id
+    title = session.title
     data_care.delete_session(session)
-    flash(_("The session and all its data are deleted."), "success")
+    flash(_("The session %(title)s and all its data are deleted.", title=title), "success")
     return redirect(url_for(".programme", programme_id=programme_id))

@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from web.limits import failed_attempt_limit
 from web.locale import LANGUAGES
@@ -17,8 +18,16 @@ def index():
     form = CodeForm()
     if form.validate_on_submit():
         session = find_session_by_code(form.code.data)
-        return redirect(url_for("participate.join", code=session.join_code))
+        if not session.is_locked:
+            return redirect(url_for("participate.join", code=session.join_code))
+        form.code.errors.append(locked_message())
+        return render_template("index.html", form=form), 409
     return render_template("index.html", form=form)
+
+
+def locked_message() -> str:
+    return _("This review is closed: the facilitator has locked it, so no one can join or change "
+             "answers any more. If you joined earlier, your personal link still shows your answers.")
 
 
 @bp.route("/language/<lang>")

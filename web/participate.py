@@ -20,6 +20,9 @@ bp = Blueprint("participate", __name__)
 @failed_attempt_limit("JOIN_RATE_LIMIT", scope="join-code")
 def join(code: str):
     session = find_session_by_code(code)
+    if session.is_locked:
+        # Said before anyone fills in the form; those who joined earlier still have their links.
+        return render_template("participate/join.html", session=session, form=None), 409
     form = JoinForm()
     if form.validate_on_submit():
         token = participation.join_session(session, form.name.data, form.role_group.data)
