@@ -52,3 +52,14 @@ def missing_required(bank: Bank, answers: dict[str, tuple[Any, str]],
         if answer_missing(question, value) or justification_missing(question, value, comment):
             missing.append(question)
     return missing
+
+
+def finished_sections(bank: Bank, answers: dict[str, tuple[Any, str]]) -> list[bool]:
+    """Per section of `bank`, whether it is finished: something on it is answered and none of its
+    shown required questions lacks an answer or a justification."""
+    shown = visible_questions(bank, {qid: value for qid, (value, _c) in answers.items()})
+    missing = {q.id for q in missing_required(bank, answers, shown)}
+    shown_ids = {q.id for q in shown}
+    return [any(q.id in answers for q in section.questions if q.id in shown_ids)
+            and not any(q.id in missing for q in section.questions)
+            for section in bank.sections]

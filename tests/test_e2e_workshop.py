@@ -62,7 +62,7 @@ def test_a_workshop_from_join_to_lock(app, mini):
             page.locator("input[name=jobs][value='4']").check()
             page.get_by_role("button", name="Se over svarene").click()
             expect(page.get_by_role("heading", name="Se over og send inn")).to_be_visible()
-            page.get_by_role("button", name="Send inn svarene").click()
+            page.get_by_role("button", name="Send inn svarene").first.click()
             expect(page.get_by_text("Svarene dine er sendt inn")).to_be_visible()
         expect(facilitator.locator("#live-announce")).to_contain_text("3 levert", timeout=5000)
         expect(facilitator.locator("#live")).to_contain_text("Sprikende")

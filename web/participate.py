@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from assessment import participation, rules
+from assessment.fact_sheets import fact_sheet_for
 from assessment.errors import NotFound, SessionLocked, UserError
 from web.limits import count_failed_attempt, failed_attempt_limit
 from web.locale import current_language
@@ -119,7 +120,10 @@ def _step_context(participant, number: int, form, stored, saved, show_form: bool
     section = bank.sections[number - 1]
     lang = current_language()
     show_form = participant.session.is_section_open(section.id) if show_form is None else show_form
+    answers = {qid: (row.value, row.comment) for qid, row in saved.items()}
     return {
+        "finished_steps": rules.finished_sections(bank, answers),
+        "fact_sheet": fact_sheet_for(participant.session, lang),
         "show_form": show_form,
         "saved_at": participation.step_saved_at(saved, section),
         "read_only": [] if show_form else [  # a closed step shows the answers as text
