@@ -154,20 +154,20 @@ def invitation_message(session: ReviewSession, participant: Participant, lang: s
         return translate(message, lang, **params)
 
     programme = session.programme
-    subject = t("Invitation: %(title)s", title=session.title)
-    lines = [t("Hello %(name)s,", name=participant.name), "",
-             t("You are invited to the status review \"%(title)s\" of %(programme)s.",
+    subject = t(N_("Invitation: %(title)s"), title=session.title)
+    lines = [t(N_("Hello %(name)s,"), name=participant.name), "",
+             t(N_("You are invited to the status review \"%(title)s\" of %(programme)s."),
                title=session.title, programme=programme.name)]
     if session.meeting_date:
-        lines.append(t("Date: %(date)s", date=format_date(session.meeting_date, "long", locale=lang)))
-    lines.append(t("Your role: %(role)s", role=label(ROLE_LABELS, participant.role_group, lang)))
-    lines += ["", t("Your personal link (keep it to yourself; it brings you back to your answers):"),
+        lines.append(t(N_("Date: %(date)s"), date=format_date(session.meeting_date, "long", locale=lang)))
+    lines.append(t(N_("Your role: %(role)s"), role=label(ROLE_LABELS, participant.role_group, lang)))
+    lines += ["", t(N_("Your personal link (keep it to yourself; it brings you back to your answers):")),
               link]
     if fact_sheet_link:
-        lines += ["", t("If you are the programme manager: please fill in the fact sheet before the "
-                        "meeting, here:"), fact_sheet_link]
-    lines += ["", t("The link works on a phone, a tablet or a laptop. You can stop and go on later "
-                    "with the same link."), "", t("Best regards,"), t("The facilitator")]
+        lines += ["", t(N_("If you are the programme manager: please fill in the fact sheet before the "
+                           "meeting, here:")), fact_sheet_link]
+    lines += ["", t(N_("The link works on a phone, a tablet or a laptop. You can stop and go on later "
+                       "with the same link.")), "", t(N_("Best regards,")), t(N_("The facilitator"))]
     return subject, "\n".join(lines) + "\n"
 
 
