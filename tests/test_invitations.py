@@ -245,3 +245,41 @@ def test_a_failing_server_gives_a_clear_message_and_loses_nothing(client, app, f
     assert db.session.scalar(select(db.func.count(Invitation.id))) == 0
     assert len(db.session.scalars(select(Participant)).all()) == 5
     assert "Ikke sendt" in page_text(response) or "Not sent" in page_text(response)
+
+
+def test_one_refused_address_does_not_lose_the_others(client, app, facilitator):
+    """A server that refuses one recipient: the others are sent and recorded, the refused one is named."""
+    from aiosmtpd.controller import Controller
+
+    from assessment.extensions import mail
+
+    class RefusesOla:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_RCPT(self, _server, _session, envelope, address, _options):
+            if address.startswith("ola@"):
+                return "550 No such mailbox"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, _server, _session, envelope):
+            self.messages.append(envelope.rcpt_tos)
+            return "250 Message accepted"
+
+    inbox = RefusesOla()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
+                          MAIL_USE_SSL=False, MAIL_SUPPRESS_SEND=False)
+        mail.init_app(app)
+        confirm(client, facilitator.id, preview(client, facilitator.id, FIVE))
+        response = send(client, facilitator.id, to="all", language="nb")
+    finally:
+        controller.stop()
+    assert sorted(to for [to] in inbox.messages) == ["ivar@example.org", "kari@example.org", "silje@example.org"]
+    text = page_text(response)
+    assert "Ola Programleder" in text and "Invitasjon sendt til Kari Nordmann" in text
+    sent = db.session.scalars(select(Invitation.to_address).order_by(Invitation.to_address)).all()
+    assert sent == ["ivar@example.org", "kari@example.org", "silje@example.org"]
