@@ -189,7 +189,8 @@ def test_invitations_are_e_mailed_and_their_link_leads_to_step_one(client, app, 
     # The session page shows who was sent what, when.
     page = client.get(f"/sessions/{facilitator.id}").get_data(as_text=True)
     silje_row = page[page.index("silje@example.org"):]
-    assert re.match(r"silje@example.org</td>\s*<td>\d\d\.\d\d\.\d{4}, \d\d:\d\d \(nb\)</td>", silje_row)
+    assert re.match(r"silje@example.org</label>\s*<br><span class=\"help\">\d\d\.\d\d\.\d{4}, \d\d:\d\d \(nb\)</span>",
+                    silje_row)
     assert db.session.scalar(select(db.func.count(Invitation.id))) == 4
     # Sending to everyone not yet sent again sends nothing more.
     again = send(client, facilitator.id, to="all", language="nb")
