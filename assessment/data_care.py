@@ -17,6 +17,8 @@ def anonymise_session(session: ReviewSession) -> None:
     for number, participant in enumerate(session.participants, start=1):
         participant.name = f"#{number}"
         participant.token = new_token()
+        participant.email = None
+        participant.invitations.clear()  # the addresses they were sent to are personal data too
     session.anonymous = True
     db.session.commit()
 

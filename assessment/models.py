@@ -156,16 +156,32 @@ class Participant(db.Model):
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     name: Mapped[str] = mapped_column(String(120))
     role_group: Mapped[str] = mapped_column(String(40), default="leadership")
+    # Where the invitation goes, when the facilitator has it (a pasted list's optional column).
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     current_step: Mapped[int] = mapped_column(default=0)
     submitted_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     session: Mapped[ReviewSession] = relationship(back_populates="participants")
     answers: Mapped[list[Answer]] = relationship(back_populates="participant", cascade="all, delete-orphan")
+    invitations: Mapped[list[Invitation]] = relationship(back_populates="participant", order_by="Invitation.id",
+                                                         cascade="all, delete-orphan")
 
     @property
     def is_observer(self) -> bool:
         return self.role_group != "leadership"
+
+
+class Invitation(db.Model):
+    """An invitation e-mail that the server accepted: to whom, when and in which language."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    to_address: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(5))
+
+    participant: Mapped[Participant] = relationship(back_populates="invitations")
 
 
 class Answer(db.Model):

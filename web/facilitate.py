@@ -6,15 +6,17 @@ import io
 import segno
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from assessment import data_care, facilitation, facilitators, participation
+from assessment import data_care, facilitation, facilitators, invitations, participation
 from assessment.errors import UserError
 from assessment.programmes import create_programme, create_session
 from assessment.extensions import db
 from web.access import programme_or_404, session_or_404, visible_programmes
 from assessment.banks import load_banks
+from assessment.mailer import mail_configured
 from web.links import public_url_for
 from web.locale import current_language
 from assessment.models import SESSION_STATES
@@ -104,7 +106,7 @@ def session(session_id: int):
     invite.role_group.choices = [SelectChoice(k, _l(v)) for k, v in ROLE_LABELS.items()]
     grades = consensus_grades(session)
     return render_template("facilitate/session.html", session=session, bank=session.bank,
-                           invite=invite, states=SESSION_STATES,
+                           invite=invite, states=SESSION_STATES, mail_ready=mail_configured(),
                            previous=facilitation.previous_session(session),
                            total=session_total(session.bank, session.programme_year, grades),
                            lang=current_language())
@@ -158,6 +160,72 @@ def invite(session_id: int):
     participation.join_session(session, form.name.data, form.role_group.data)
     flash(_("Personal link for %(name)s is ready below.", name=form.name.data), "success")
     return redirect(url_for(".session", session_id=session.id) + "#participants")
+
+
+@bp.route("/sessions/<int:session_id>/invite-list", methods=["POST"])
+def invite_list(session_id: int):
+    """A pasted list of people: first a preview of each line as read, then (the same text posted
+    again with confirm) everyone's personal link at once."""
+    session = session_or_404(session_id)
+    text = request.form.get("people", "")
+    if len(text) > 100_000:
+        raise UserError(_("The list is too long. Paste at most a few hundred people at a time."))
+    lines = invitations.parse_invite_list(text)
+    if request.form.get("confirm") == "1" and lines and not any(line.problem for line in lines):
+        people = invitations.invite_people(session, lines)
+        flash(ngettext("%(num)d personal link is ready below.", "%(num)d personal links are ready below.",
+                       len(people)), "success")
+        return redirect(url_for(".session", session_id=session.id) + "#participants")
+    status = 422 if (not lines or any(line.problem for line in lines)) else 200
+    return render_template("facilitate/invite_preview.html", session=session, text=text, lines=lines,
+                           problems=[line for line in lines if line.problem]), status
+
+
+def _fact_sheet_link(session) -> str | None:
+    fact_sheet = invitations.fact_sheet_session(session)
+    if fact_sheet is None:
+        return None
+    return public_url_for("participate.join", code=fact_sheet.join_code)
+
+
+@bp.route("/sessions/<int:session_id>/send-invitations", methods=["POST"])
+def send_invitations(session_id: int):
+    """E-mail the personal links: to the people chosen, or to everyone with an address who has had none."""
+    session = session_or_404(session_id)
+    if request.form.get("to") == "all":
+        people = invitations.not_yet_invited(session)
+    else:
+        people = invitations.chosen_participants(session, request.form.getlist("participant"))
+    if not people:
+        raise UserError(_("Choose whom to send the invitation to: nobody was chosen, or everyone "
+                          "with an address has had one."))
+    if not mail_configured():
+        raise UserError(_("E-mail is not set up on this server: set MAIL_SERVER (see the README)."))
+    delivery = invitations.send_invitations(
+        session, people, request.form.get("language", "nb"),
+        lambda p: public_url_for("participate.resume", token=p.token), _fact_sheet_link(session))
+    if delivery.sent:
+        flash(_("Invitation sent to %(names)s.", names=", ".join(p.name for p in delivery.sent)), "success")
+    if delivery.without_address:
+        flash(_("No e-mail address, not sent: %(names)s.",
+                names=", ".join(p.name for p in delivery.without_address)), "error")
+    if delivery.failed:
+        flash(_("The e-mail server did not take the invitation for %(names)s. Nothing else is lost; "
+                "check MAIL_SERVER and try again.", names=", ".join(p.name for p in delivery.failed)),
+              "error")
+    return redirect(url_for(".session", session_id=session.id) + "#invitations")
+
+
+@bp.route("/sessions/<int:session_id>/links")
+def link_sheet(session_id: int):
+    """A printable sheet: each participant's name, role, personal link and its QR code."""
+    session = session_or_404(session_id)
+    people = []
+    for participant in session.participants:
+        link = public_url_for("participate.resume", token=participant.token)
+        qr = segno.make(link, error="m").svg_data_uri(scale=3, border=2, dark="#000", light="#fff")
+        people.append({"participant": participant, "link": link, "qr": qr})
+    return render_template("facilitate/link_sheet.html", session=session, people=people)
 
 
 @bp.route("/sessions/<int:session_id>/screen")
