@@ -152,10 +152,9 @@ def edit_session(session_id: int):
     banks, _problems = load_banks()
     form = EditSessionForm(obj=session)
     answered = has_answers(session)
-    form.bank_id.choices = [SelectChoice("", _("Keep %(bank)s", bank=bank_label(session.bank)))]
-    if not answered:
-        form.bank_id.choices += [SelectChoice(b.id, bank_label(b)) for b in banks.values()
-                                 if b.hash != session.bank_hash]
+    keep = [SelectChoice("", _("Keep %(bank)s", bank=bank_label(session.bank)))]
+    form.bank_id.choices = keep + [SelectChoice(b.id, bank_label(b)) for b in banks.values()
+                                   if b.hash != session.bank_hash]
     if form.validate_on_submit():
         bank = banks.get(form.bank_id.data) if form.bank_id.data else None
         if form.bank_id.data and bank is None:
@@ -164,6 +163,8 @@ def edit_session(session_id: int):
                        form.meeting_date.data, bank)
         flash(_("The session is changed."), "success")
         return redirect(url_for(".session", session_id=session.id))
+    if answered:  # offered no more; update_session refuses a change with a clear message
+        form.bank_id.choices = keep
     return render_template("facilitate/session_edit.html", session=session, form=form,
                            answered=answered), 422 if form.errors else 200
 
