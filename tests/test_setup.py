@@ -107,6 +107,22 @@ def test_a_session_edit_with_a_bad_year_is_refused_and_nothing_changes(client, c
     assert (session.title, session.programme_year) == ("Høst", 2)
 
 
+def test_a_session_edit_without_touching_the_bank_keeps_it_even_when_a_newer_version_exists(
+        client, ctx, banks_dir):
+    programme = programme_with_facilitator()
+    session = create_session(programme, get_bank("psv"), 2)
+    psv = banks_dir / "psv.yaml"
+    psv.write_text(psv.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2027.1"', 1),
+                   encoding="utf-8")
+    login(client)
+    html = client.get(f"/sessions/{session.id}/edit").get_data(as_text=True)
+    assert re.search(r'name="bank_id" type="radio" value="" checked>', html)
+    assert "Programstatusvurdering, versjon 2027.1" in page_text(client.get(f"/sessions/{session.id}/edit"))
+    post_form(client, f"/sessions/{session.id}/edit", {"title": "Ny tittel", "programme_year": "2"})
+    session = reload(ReviewSession, session.id)
+    assert session.title == "Ny tittel" and session.bank_version == "2026.1"
+
+
 def test_a_blank_title_on_edit_becomes_the_default_title_of_the_new_year(client, ctx):
     programme = programme_with_facilitator()
     session = create_session(programme, get_bank("psv"), 2, title="Feil tittel")

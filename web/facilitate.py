@@ -150,7 +150,9 @@ def edit_session(session_id: int):
     if session.is_locked:
         raise SessionLocked()
     banks, _problems = load_banks()
-    form = EditSessionForm(obj=session)
+    # Not obj=session: its bank_id would preselect "that bank's newest version" instead of "keep".
+    form = EditSessionForm(title=session.title, programme_year=session.programme_year,
+                           meeting_date=session.meeting_date, bank_id="")
     answered = has_answers(session)
     keep = [SelectChoice("", _("Keep %(bank)s", bank=bank_label(session.bank)))]
     form.bank_id.choices = keep + [SelectChoice(b.id, bank_label(b)) for b in banks.values()
