@@ -227,6 +227,11 @@ def _already_here(session: ReviewSession) -> set[tuple[str | None, str]]:
     return {(p.question_id, clean_text(p.text).strip()) for p in session_proposals(session)}
 
 
+def open_proposals(session: ReviewSession) -> list[Proposal]:
+    """The session's proposals not done or dropped: what next year's session carries over."""
+    return [p for p in session_proposals(session) if p.status not in FINISHED]
+
+
 def proposals_to_carry(session: ReviewSession) -> list[Proposal]:
     """Last year's proposals that carry-over would bring: open ones (not done or dropped), not
     here already by an earlier carry-over or an import (same uid, or same question and text)."""
@@ -245,6 +250,13 @@ def carry_over_proposals(session: ReviewSession) -> int:
     """Copy last year's open proposals into this session for follow-up, each once; a copy keeps
     its origin's uid, so last year's workbook finds it. Returns how many."""
     _refuse_if_locked(session)
+    count = add_carried_proposals(session)
+    db.session.commit()
+    return count
+
+
+def add_carried_proposals(session: ReviewSession) -> int:
+    """Add the copies carry-over makes to the database session, without committing."""
     to_carry = proposals_to_carry(session)
     for old in to_carry:
         db.session.add(Proposal(
@@ -252,5 +264,4 @@ def carry_over_proposals(session: ReviewSession) -> int:
             deadline=old.deadline, priority=old.priority,
             status="in_progress" if old.status == "new" else old.status,
             origin_id=old.id, origin_year=old.session.programme_year))
-    db.session.commit()
     return len(to_carry)

@@ -27,14 +27,38 @@ class ProgrammeForm(Form):
         Optional(), NumberRange(min=1990, max=2100, message=_l("A year such as 2024."))])
 
 
+def _programme_year(*required):
+    return IntegerField(_l("Programme year"), validators=[
+        *required, NumberRange(min=1, max=6, message=_l("The programme year must be from 1 to 6."))])
+
+
 class SessionForm(Form):
     bank_id = RadioField(_l("Question bank"), validators=[InputRequired(_l("Choose a question bank."))])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
-    programme_year = IntegerField(_l("Programme year"), validators=[
-        InputRequired(_l("Write the programme year.")),
-        NumberRange(min=1, max=6, message=_l("The programme year must be from 1 to 6."))])
+    # Blank: worked out from the programme's start year and the meeting's date.
+    programme_year = _programme_year(Optional())
     meeting_date = DateField(_l("Date of the meeting"), validators=[Optional()])
     anonymous = BooleanField(_l("Anonymous: hide names on the dashboard"))
+
+
+class EditSessionForm(Form):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    programme_year = _programme_year(InputRequired(_l("Write the programme year.")))
+    meeting_date = DateField(_l("Date of the meeting"), validators=[Optional()])
+    # "": keep the bank the session runs with; a bank id: that bank's version in question_banks/.
+    bank_id = RadioField(_l("Question bank"), default="", validators=[Optional()])
+
+
+class NextSessionForm(Form):
+    """Next year's session from last year's: the proposed year and date, and which bank version."""
+
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    programme_year = _programme_year(InputRequired(_l("Write the programme year.")))
+    meeting_date = DateField(_l("Date of the meeting"), validators=[Optional()])
+    bank_version = RadioField(_l("Question bank"), default="newest", choices=[
+        SelectChoice("newest", _l("The newest version of the question bank")),
+        SelectChoice("same", _l("The same version as last year"))],
+        validators=[InputRequired(_l("Choose a version of the question bank."))])
 
 
 class DivergenceRulesForm(Form):

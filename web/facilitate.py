@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import segno
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -11,8 +12,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from assessment import data_care, facilitation, facilitators, invitations, participation
-from assessment.errors import UserError
-from assessment.programmes import create_programme, create_session
+from assessment.errors import SessionLocked, UserError
+from assessment.programmes import (create_programme, create_session, default_bank_id, has_answers,
+                                   next_year_proposal, proposed_programme_year, session_from_previous,
+                                   update_programme, update_session)
 from assessment.extensions import db
 from web.access import programme_or_404, session_or_404, visible_programmes
 from assessment.banks import load_banks
@@ -22,7 +25,8 @@ from web.locale import current_language
 from assessment.models import SESSION_STATES
 from assessment.results import consensus_grades, programme_history, session_total
 from forms.base import error_text
-from forms.facilitate import InviteForm, ProgrammeForm, SessionForm, ShareForm
+from forms.facilitate import (EditSessionForm, InviteForm, NextSessionForm, ProgrammeForm, SessionForm,
+                              ShareForm)
 from assessment.labels import ROLE_LABELS
 from wtforms import SelectChoice
 
@@ -48,34 +52,63 @@ def programmes():
                            form=form), 422 if form.errors else 200
 
 
-def _session_form() -> SessionForm:
-    form = SessionForm()
+def bank_label(bank) -> str:
+    """A bank as a facilitator knows it: its title and version, not its technical id."""
+    return _("%(title)s, version %(version)s", title=bank.title.get(current_language()),
+             version=bank.version)
+
+
+def _session_form(programme) -> SessionForm:
     banks, _problems = load_banks()
-    lang = current_language()
-    form.bank_id.choices = [SelectChoice(b.id, f"{b.title.get(lang)} ({b.id} {b.version})")
-                            for b in banks.values()]
+    form = SessionForm(bank_id=default_bank_id(banks))
+    form.bank_id.choices = [SelectChoice(b.id, bank_label(b)) for b in banks.values()]
+    proposed = proposed_programme_year(programme.start_year, date.today())
+    if proposed is not None:
+        form.programme_year.render_kw = {"placeholder": str(proposed)}
     return form
 
 
 @bp.route("/programmes/<int:programme_id>", methods=["GET", "POST"])
 def programme(programme_id: int):
     programme = programme_or_404(programme_id)
-    form = _session_form()
+    form = _session_form(programme)
     if form.validate_on_submit():
         banks, _problems = load_banks()
         bank = banks.get(form.bank_id.data)
         if bank is None:
             raise UserError(_("That question bank is not available."))
-        session = create_session(programme, bank, form.programme_year.data,
-                                 form.meeting_date.data, form.title.data or "",
-                                 state="preparation", lang=current_language())
-        session.anonymous = form.anonymous.data
-        db.session.commit()
-        flash(_("The session is created. Open it for scoring when you are ready."), "success")
-        return redirect(url_for(".session", session_id=session.id))
+        year = form.programme_year.data or proposed_programme_year(
+            programme.start_year, form.meeting_date.data or date.today())
+        if year is None:
+            form.programme_year.errors.append(_("Write the programme year: the programme has no "
+                                                "start year to work it out from."))
+        else:
+            session = create_session(programme, bank, year, form.meeting_date.data,
+                                     form.title.data or "", state="preparation")
+            session.anonymous = form.anonymous.data
+            db.session.commit()
+            flash(_("The session is created. Open it for scoring when you are ready."), "success")
+            return redirect(url_for(".session", session_id=session.id))
+    latest = {}  # the latest session of each bank: what "new session from last year's" starts from
+    for s in programme.sessions:
+        latest[s.bank_id] = s
     return render_template("facilitate/programme.html", programme=programme, form=form,
                            share_form=ShareForm(prefix="share"), history=_history(programme),
+                           latest=list(latest.values()),
                            lang=current_language()), 422 if form.errors else 200
+
+
+@bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
+def edit_programme(programme_id: int):
+    programme = programme_or_404(programme_id)
+    form = ProgrammeForm(obj=programme)
+    if form.validate_on_submit():
+        update_programme(programme, form.name.data, form.municipality.data or "",
+                         form.county.data or "", form.start_year.data)
+        flash(_("The programme is changed."), "success")
+        return redirect(url_for(".programme", programme_id=programme.id))
+    return render_template("facilitate/programme_edit.html", programme=programme,
+                           form=form), 422 if form.errors else 200
 
 
 def _history(programme) -> dict:
@@ -110,6 +143,62 @@ def session(session_id: int):
                            previous=facilitation.previous_session(session),
                            total=session_total(session.bank, session.programme_year, grades),
                            lang=current_language())
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_session(session_id: int):
+    session = session_or_404(session_id)
+    if session.is_locked:
+        raise SessionLocked()
+    banks, _problems = load_banks()
+    # Not obj=session: its bank_id would preselect "that bank's newest version" instead of "keep".
+    form = EditSessionForm(title=session.title, programme_year=session.programme_year,
+                           meeting_date=session.meeting_date, bank_id="")
+    answered = has_answers(session)
+    keep = [SelectChoice("", _("Keep %(bank)s", bank=bank_label(session.bank)))]
+    form.bank_id.choices = keep + [SelectChoice(b.id, bank_label(b)) for b in banks.values()
+                                   if b.hash != session.bank_hash]
+    if form.validate_on_submit():
+        bank = banks.get(form.bank_id.data) if form.bank_id.data else None
+        if form.bank_id.data and bank is None:
+            raise UserError(_("That question bank is not available."))
+        update_session(session, form.title.data or "", form.programme_year.data,
+                       form.meeting_date.data, bank)
+        flash(_("The session is changed."), "success")
+        return redirect(url_for(".session", session_id=session.id))
+    if answered:  # offered no more; update_session refuses a change with a clear message
+        form.bank_id.choices = keep
+    return render_template("facilitate/session_edit.html", session=session, form=form,
+                           answered=answered), 422 if form.errors else 200
+
+
+@bp.route("/sessions/<int:session_id>/next", methods=["GET", "POST"])
+def next_session(session_id: int):
+    """A new session made from this one: next year's, with its bank, gates, rules and people."""
+    previous = session_or_404(session_id)
+    newest = load_banks()[0].get(previous.bank_id)
+    if newest is not None and newest.hash == previous.bank_hash:
+        newest = None  # the bank has not changed since: there is only one version to choose
+    year, when = next_year_proposal(previous)
+    form = NextSessionForm(programme_year=year, meeting_date=when,
+                           bank_version="newest" if newest else "same")
+    if newest is None:
+        form.bank_version.choices = [c for c in form.bank_version.choices if c.value == "same"]
+    if form.validate_on_submit():
+        session = session_from_previous(
+            previous, form.programme_year.data, form.meeting_date.data, form.title.data or "",
+            newest_bank=newest if form.bank_version.data == "newest" else None)
+        flash(" ".join((
+            _("The session is created from %(title)s.", title=previous.title),
+            ngettext("%(num)d participant has a new personal link.",
+                     "%(num)d participants have new personal links.", len(session.participants)),
+            ngettext("%(num)d proposal is carried over.", "%(num)d proposals are carried over.",
+                     len(session.proposals)))), "success")
+        return redirect(url_for(".session", session_id=session.id))
+    return render_template("facilitate/session_next.html", previous=previous, form=form,
+                           newest=newest, bank_label=bank_label,
+                           open_proposals=facilitation.open_proposals(previous)
+                           ), 422 if form.errors else 200
 
 
 @bp.route("/sessions/<int:session_id>/state", methods=["POST"])
