@@ -59,14 +59,18 @@ def _upload_with_every_outcome(session) -> int:
 
 
 def test_no_serious_accessibility_violations_on_any_page(app, ctx):
+    from assessment.facilitators import reset_token
+
     session = make_session("psv", year=2)
-    make_facilitator(programmes=[session.programme])
+    facilitator = make_facilitator(programmes=[session.programme])
     code, session_id, steps = session.join_code, session.id, len(session.bank.sections)
     upload_id = _upload_with_every_outcome(session)
+    reset = reset_token(facilitator, app.secret_key)
     problems = {}
     with serve(app) as base, chromium() as browser:
         page = browser.new_context(locale="nb-NO", bypass_csp=True).new_page()
-        for name, url in (("front", "/"), ("join", f"/join/{code}"), ("login", "/login")):
+        for name, url in (("front", "/"), ("join", f"/join/{code}"), ("login", "/login"),
+                          ("password-forgot", "/password/forgot"), ("password-reset", f"/password/reset/{reset}")):
             page.goto(base + url)
             problems[name] = axe_violations(page)
         join_page(page, base, code)
@@ -95,10 +99,24 @@ def test_no_serious_accessibility_violations_on_any_page(app, ctx):
                           ("consensus", f"/sessions/{session_id}/indicators/p1_anchoring"),
                           ("proposals", f"/sessions/{session_id}/proposals"),
                           ("exports", f"/sessions/{session_id}/exports"),
-                          ("import-preview", f"/sessions/{session_id}/import-proposals/{upload_id}")):
+                          ("import-preview", f"/sessions/{session_id}/import-proposals/{upload_id}"),
+                          ("session-edit", f"/sessions/{session_id}/edit"),
+                          ("next-session", f"/sessions/{session_id}/next"),
+                          ("link-sheet", f"/sessions/{session_id}/links"),
+                          ("presenter", f"/sessions/{session_id}/presenter"),
+                          ("programme-edit", f"/programmes/{session.programme_id}/edit"),
+                          ("password-change", "/account/password")):
             response = facilitator.goto(base + url)
             assert response.status == 200, (name, response.status)
             problems[name] = axe_violations(facilitator)
+        facilitator.goto(f"{base}/sessions/{session_id}/presenter")
+        facilitator.get_by_role("button", name="Neste").click()  # the first indicator on the wall
+        expect(facilitator.locator("#live")).not_to_contain_text(code)
+        problems["presenter-indicator"] = axe_violations(facilitator)
+        facilitator.goto(f"{base}/sessions/{session_id}")
+        facilitator.get_by_label("Én person per linje").fill("Kari Nordmann; styreleder; kari@example.org\nBare et navn")
+        facilitator.get_by_role("button", name="Forhåndsvis listen").click()
+        problems["invite-preview"] = axe_violations(facilitator)
     assert {name: found for name, found in problems.items() if found} == {}
 
 
