@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -305,6 +306,7 @@ class WorkbookBank:
     data: dict[str, Any]
     cells: dict[Path_, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    readable: bool = True  # False: not a workbook, or no settings or survey sheet to validate
 
     def cell_of(self, path: Path_) -> str | None:
         """The cell of a data path, or of the nearest enclosing value that has one."""
@@ -630,10 +632,11 @@ def read_workbook(content: bytes, filename: str = "<workbook>") -> WorkbookBank:
     try:
         book = load_workbook(io.BytesIO(content), read_only=False, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        return WorkbookBank({}, {}, [Problem(filename, "(file)", f"not an xlsx workbook: {exc}")])
+        return WorkbookBank({}, {}, [Problem(filename, "(file)", f"not an xlsx workbook: {exc}")], False)
     reader = _Reader(book, filename)
     data = reader.read()
-    return WorkbookBank(data, reader.cells, reader.problems)
+    readable = "settings" in book.sheetnames and "survey" in book.sheetnames
+    return WorkbookBank(data, reader.cells, reader.problems, readable)
 
 
 def workbook_to_bank(content: bytes) -> dict[str, Any]:
@@ -644,9 +647,25 @@ def workbook_to_bank(content: bytes) -> dict[str, Any]:
 def workbook_problems(content: bytes, filename: str) -> tuple[dict[str, Any], list[Problem]]:
     """A workbook's data and every problem in it, reading and validating, each named by its cell."""
     read = read_workbook(content, filename)
-    if read.problems and not read.data:
+    if not read.readable:
         return read.data, read.problems
     problems = list(read.problems)
     for problem in validate_bank_data(read.data, filename):
         problems.append(dataclasses.replace(problem, cell=read.cell_of(problem.path)))
     return read.data, problems
+
+
+def bank_yaml(data: dict[str, Any]) -> str:
+    """A bank's data as YAML text that the bank loader reads back into the same data."""
+    return yaml.dump(data, Dumper=_BankDumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+class _BankDumper(yaml.SafeDumper):
+    """Block style, with Markdown texts of several lines as literal blocks (`|`), as written by hand."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+
+
+_BankDumper.add_representer(str, _represent_text)
