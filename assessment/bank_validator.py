@@ -32,10 +32,24 @@ class Problem:
     place: str
     message: str
     line: int | None = None
+    # The data path of what is wrong, such as ("sections", 2, "questions", 4, "scale"): a reader
+    # of another format (a workbook) turns it into its own location, `cell` ("survey!C14").
+    path: tuple[str | int, ...] = ()
+    cell: str | None = None
 
     def __str__(self) -> str:
+        if self.cell:
+            return f"{self.file}: {self.cell}: {self.message}"
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.place}: {self.message}"
+
+
+def place_path(place: str) -> tuple[str | int, ...]:
+    """The data path of a place such as `sections[2].questions[1].scale`."""
+    if place in ("(top)", "(file)"):
+        return ()
+    return tuple(int(index) if index else key
+                 for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", place))
 
 
 class BankError(Exception):
@@ -69,8 +83,11 @@ class _Validator:
 
     # -- reporting
 
-    def error(self, place: str, message: str) -> None:
-        self.problems.append(Problem(self.filename, place, message, self._line(place)))
+    path_of = staticmethod(place_path)
+
+    def error(self, place: str, message: str, path: tuple[str | int, ...] | None = None) -> None:
+        self.problems.append(Problem(self.filename, place, message, self._line(place),
+                                     place_path(place) if path is None else path))
 
     def _line(self, place: str) -> int | None:
         """The 1-based line of the node at `place` in the YAML source, as near as it exists."""
@@ -106,7 +123,7 @@ class _Validator:
             if key not in allowed:
                 self.error(_join(place, key), f"unknown key '{key}'; allowed: {', '.join(sorted(allowed))}")
         for key in sorted(required - set(value)):
-            self.error(place, f"missing required key '{key}'")
+            self.error(place, f"missing required key '{key}'", place_path(place) + (key,))
 
     def text(self, value: Any, place: str) -> None:
         if not self.mapping(value, place):

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from assessment.bank_workbook import bank_to_workbook, bank_yaml, workbook_problems
 from assessment.banks import BankError, bank_paths, banks_folder, load_bank, load_banks
 from assessment.extensions import db
 from assessment.models import Programme
@@ -58,6 +59,41 @@ def banks_list() -> None:
         click.echo(f"{bank.id:<12} {bank.version:<10} {bank.kind:<16} {bank.title.nb}")
     for problem in problems:
         click.echo(f"ERROR {problem}", err=True)
+
+
+@banks_cli.command("export-xlsx")
+@click.argument("bank_id")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write (default: ID.xlsx in the current folder).")
+def banks_export_xlsx(bank_id: str, output: Path | None) -> None:
+    """Write a bank as its workbook (sheets settings, survey, choices, scales, groups, weights)."""
+    banks, _problems = load_banks()
+    bank = banks.get(bank_id)
+    if bank is None:
+        raise click.ClickException(f"no bank with id '{bank_id}'; try 'banks list'")
+    output = output or Path(f"{bank_id}.xlsx")
+    output.write_bytes(bank_to_workbook(bank.snapshot))
+    click.echo(f"wrote {output}: {bank.id} {bank.version}")
+
+
+@banks_cli.command("import-xlsx")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="The YAML file to write (default: the bank as YAML on standard output).")
+def banks_import_xlsx(path: Path, output: Path | None) -> None:
+    """Read a bank workbook, report every problem with its cell, and write the bank as YAML."""
+    data, problems = workbook_problems(path.read_bytes(), path.name)
+    if problems:
+        for problem in problems:
+            click.echo(f"ERROR {problem}", err=True)
+        click.echo(f"{len(problems)} problem(s) in {path.name}; nothing written.", err=True)
+        sys.exit(1)
+    text = bank_yaml(data)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}: {data['id']} {data['version']}", err=True)
 
 
 @banks_cli.command("show")

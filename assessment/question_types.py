@@ -165,10 +165,11 @@ class ScaleType(QuestionType):
     def check_keys(self, question, place, check):
         scale = question.get("scale")
         if scale is None:
-            check.error(place, "missing required key 'scale'")
+            check.error(place, "missing required key 'scale'", check.path_of(place) + ("scale",))
         elif isinstance(scale, str):
             if scale not in check.named_scales:
-                check.error(f"{place}.scale", f"no scale named '{scale}' in scales")
+                names = ", ".join(check.named_scales) or "none"
+                check.error(f"{place}.scale", f'"{scale}" is not a scale; the scales are {names}')
         else:
             check.validate_scale(scale, f"{place}.scale")
         if "comment" in question and question["comment"] not in COMMENT_MODES:

@@ -40,7 +40,7 @@ def _postgres_uri() -> str:
 # Tests that start servers, browsers, threads or benchmarks: `make test-fast` leaves them out.
 SLOW_MODULES = {"test_resilience", "test_production_server", "test_load_benchmark_smoke",
                 "test_profile_step_smoke", "test_export_benchmark_smoke", "test_property_inputs",
-                "test_workbook_pdf"}
+                "test_workbook_pdf", "test_bank_workbook_property"}
 
 
 def pytest_collection_modifyitems(config, items):
