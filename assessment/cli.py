@@ -179,20 +179,29 @@ def demo_command(reset: bool) -> None:
 @click.argument("email")
 @click.option("--name", default="", help="The facilitator's name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def facilitator_create(email: str, name: str, password_stdin: bool) -> None:
-    """Create a facilitator account (the password is asked for, or read from stdin)."""
-    from assessment.facilitators import create_facilitator
+@click.option("--viewer", is_flag=True, help="A viewer account: read-only, never sees participants' names.")
+@click.option("--county", "counties", multiple=True,
+              help="With --viewer: may see every programme of this county (repeatable).")
+def facilitator_create(email: str, name: str, password_stdin: bool, viewer: bool, counties: tuple[str, ...]) -> None:
+    """Create a facilitator account, or with --viewer a read-only viewer's (the password is asked
+    for, or read from stdin)."""
+    from assessment.facilitators import create_facilitator, grant_county
     from assessment.errors import UserError
 
+    if counties and not viewer:
+        raise click.ClickException("--county gives read-only access: use it with --viewer.")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        facilitator = create_facilitator(email, password, name)
+        facilitator = create_facilitator(email, password, name, viewer=viewer)
+        for county in counties:
+            grant_county(facilitator, county)
     except UserError as error:
         raise click.ClickException(str(error.message)) from error
-    click.echo(f"Created facilitator {facilitator.email}.")
+    click.echo(f"Created {'viewer' if viewer else 'facilitator'} {facilitator.email}"
+               + (f", who sees the programmes of {', '.join(counties)}." if counties else "."))
 
 
 @facilitator_cli.command("password")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from assessment.extensions import db
-from assessment.models import Facilitator, Programme, ProgrammeAccess
+from assessment.models import CountyAccess, Facilitator, Programme, ProgrammeAccess
 from assessment.errors import UserError
 
 MIN_PASSWORD_LENGTH = 10
@@ -26,14 +26,15 @@ def find_facilitator(email: str) -> Facilitator | None:
         func.lower(Facilitator.email) == normalise_email(email)))
 
 
-def create_facilitator(email: str, password: str, name: str = "") -> Facilitator:
+def create_facilitator(email: str, password: str, name: str = "", viewer: bool = False) -> Facilitator:
+    """A new account: a facilitator, or a viewer (read-only, never sees participants' names)."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise UserError(_l("Write a valid email address."))
     _check_password_length(password)
     if find_facilitator(email):
         raise UserError(_l("There is already an account with that email address."))
-    facilitator = Facilitator(email=email, name=name.strip())
+    facilitator = Facilitator(email=email, name=name.strip(), role="viewer" if viewer else "facilitator")
     facilitator.set_password(password)
     db.session.add(facilitator)
     db.session.commit()
@@ -134,5 +135,35 @@ def share_programme(programme: Programme, email: str) -> Facilitator:
     facilitator = find_facilitator(email)
     if facilitator is None:
         raise UserError(_l("No facilitator has an account with that email address."))
+    if facilitator.is_viewer:
+        raise UserError(_l("That account is a viewer's: share the programme read-only."))
     grant_access(programme, facilitator)
     return facilitator
+
+
+def share_read_only(programme: Programme, email: str) -> Facilitator:
+    """Give an existing account read-only access to the programme (a grant it has already stays)."""
+    account = find_facilitator(email)
+    if account is None:
+        raise UserError(_l("No account has that email address. Create a viewer account first "
+                           "(flask facilitator create --viewer)."))
+    exists = db.session.scalar(select(ProgrammeAccess).filter_by(programme_id=programme.id,
+                                                                 facilitator_id=account.id))
+    if exists is not None and not exists.read_only:
+        raise UserError(_l("That account can already change the programme."))
+    if exists is None:
+        db.session.add(ProgrammeAccess(programme_id=programme.id, facilitator_id=account.id, read_only=True))
+        db.session.commit()
+    return account
+
+
+def grant_county(account: Facilitator, county: str) -> None:
+    """Read-only access to every programme whose county is `county` (now or later), any case."""
+    county = (county or "").strip()
+    if not county:
+        raise UserError(_l("Write the county."))
+    exists = db.session.scalar(select(CountyAccess).filter(
+        CountyAccess.facilitator_id == account.id, func.lower(CountyAccess.county) == county.lower()))
+    if exists is None:
+        db.session.add(CountyAccess(facilitator_id=account.id, county=county))
+        db.session.commit()

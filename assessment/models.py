@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -52,7 +52,13 @@ class Facilitator(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     # Part of every session's id (get_id): changing it ends the sessions logged in before.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # "facilitator" runs sessions; "viewer" (a county, Innovation Norway) only reads, never names.
+    role: Mapped[str] = mapped_column(String(20), default="facilitator", server_default="facilitator")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_viewer(self) -> bool:
+        return self.role == "viewer"
 
     def get_id(self) -> str:
         """The id with the session version (Flask-Login's alternative token): a session cookie holds
@@ -75,9 +81,22 @@ class ProgrammeAccess(db.Model):
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id"), index=True)
     is_owner: Mapped[bool] = mapped_column(default=False)
+    # Sees results, conclusions, proposals and exports, never participants' names; changes nothing.
+    read_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     facilitator: Mapped[Facilitator] = relationship()
+
+
+class CountyAccess(db.Model):
+    """Read-only access to every programme of a county (matched without regard to case)."""
+
+    __table_args__ = (UniqueConstraint("facilitator_id", "county"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id"), index=True)
+    county: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Programme(db.Model):

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, select, true
 from assessment.banks import Bank, Question
 from assessment.extensions import db
 from assessment.models import Answer, Consensus, Participant, ReviewSession
+from assessment.labels import ROLE_SHORT_LABELS, label
 from assessment.question_types import question_type
 from assessment.scoring import (DivergenceRules, IndicatorStats, discussion_order, divergence_reasons,
                                 weighted_total)
@@ -51,7 +52,12 @@ class ParticipantProgress:
         return sum(self.steps_done)
 
 
-def participant_label(session: ReviewSession, participant: Participant, number: int) -> str:
+def participant_label(session: ReviewSession, participant: Participant, number: int,
+                      role_labels_in: str | None = None) -> str:
+    """The participant's name; "#3" when the session is anonymous; their role group only, in the
+    language `role_labels_in`, when given (a viewer never sees names)."""
+    if role_labels_in is not None:
+        return label(ROLE_SHORT_LABELS, participant.role_group, role_labels_in)
     return f"#{number}" if session.anonymous else participant.name
 
 
@@ -83,22 +89,26 @@ def divergence_rules(session: ReviewSession) -> DivergenceRules:
     return DivergenceRules.from_mapping(session.divergence_rules or bank_rules)
 
 
-def indicator_results(session: ReviewSession, answers=None) -> list[IndicatorResult]:
-    """Statistics per indicator, overall and per role group, with divergence and the responses."""
-    return _question_results(session, session.bank.indicators, answers)
+def indicator_results(session: ReviewSession, answers=None, role_labels_in: str | None = None
+                      ) -> list[IndicatorResult]:
+    """Statistics per indicator, overall and per role group, with divergence and the responses
+    (labelled by role group only with `role_labels_in`, see participant_label)."""
+    return _question_results(session, session.bank.indicators, answers, role_labels_in)
 
 
-def discussed_results(session: ReviewSession, answers=None) -> list[IndicatorResult]:
+def discussed_results(session: ReviewSession, answers=None, role_labels_in: str | None = None
+                      ) -> list[IndicatorResult]:
     """The same for the questions the bank marks for discussion without making them indicators
     (a closure review's scales): plotted, flagged and on the agenda, with an agreed answer."""
-    return _question_results(session, session.bank.discussed, answers)
+    return _question_results(session, session.bank.discussed, answers, role_labels_in)
 
 
-def _question_results(session: ReviewSession, questions, answers=None) -> list[IndicatorResult]:
+def _question_results(session: ReviewSession, questions, answers=None,
+                      role_labels_in: str | None = None) -> list[IndicatorResult]:
     answers = collect_answers(session) if answers is None else answers
     rules = divergence_rules(session)
     # Who each participant is, worked out once rather than once per indicator.
-    people = [(participant_label(session, participant, number), participant.role_group,
+    people = [(participant_label(session, participant, number, role_labels_in), participant.role_group,
                participant.is_observer, given)
               for number, (participant, given) in enumerate(answers, start=1)]
     results = []
@@ -121,8 +131,8 @@ def _question_results(session: ReviewSession, questions, answers=None) -> list[I
     return results
 
 
-def other_answers(session: ReviewSession, answers=None,
-                  unanswered: bool = False) -> list[tuple[Question, list[Response]]]:
+def other_answers(session: ReviewSession, answers=None, unanswered: bool = False,
+                  role_labels_in: str | None = None) -> list[tuple[Question, list[Response]]]:
     """The answers to every question that is not an indicator (reflections, closure, fact sheet);
     with `unanswered`, the questions nobody answered too (the group may still agree an answer)."""
     answers = collect_answers(session) if answers is None else answers
@@ -131,7 +141,7 @@ def other_answers(session: ReviewSession, answers=None,
         if question.is_indicator:
             continue
         responses = [
-            Response(participant_label(session, participant, number), participant.role_group,
+            Response(participant_label(session, participant, number, role_labels_in), participant.role_group,
                      given[question.id][0], given[question.id][1])
             for number, (participant, given) in enumerate(answers, start=1) if question.id in given
         ]
@@ -147,7 +157,8 @@ def discussion_agenda(results: list[IndicatorResult]) -> list[IndicatorResult]:
     return [by_id[qid] for qid in order]
 
 
-def progress(session: ReviewSession, answers=None) -> list[ParticipantProgress]:
+def progress(session: ReviewSession, answers=None, role_labels_in: str | None = None
+             ) -> list[ParticipantProgress]:
     """For each participant, which steps are complete (every shown required question answered)."""
     answers = collect_answers(session) if answers is None else answers
     bank = session.bank
@@ -162,7 +173,7 @@ def progress(session: ReviewSession, answers=None) -> list[ParticipantProgress]:
             answered = any(q.id in given for q in questions)
             complete = not any(q.id in missing for q in questions)
             steps.append(complete and (answered or not any(q.required for q in questions)))
-        rows.append(ParticipantProgress(participant, participant_label(session, participant, number),
+        rows.append(ParticipantProgress(participant, participant_label(session, participant, number, role_labels_in),
                                         steps, participant.submitted_at is not None))
     return rows
 

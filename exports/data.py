@@ -142,10 +142,13 @@ def _facilitators(session: ReviewSession) -> list[str]:
     return [a.facilitator.name or a.facilitator.email for a in owners]
 
 
-def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool = True) -> SessionData:
+def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool = True,
+                 names: bool = True) -> SessionData:
+    """Everything the exports write about a session; without `names`, each participant is shown
+    by their role group only (what a viewer gets)."""
     bank = session.bank
     answers = collect_answers(session)
-    results = {r.question.id: r for r in indicator_results(session, answers)}
+    results = {r.question.id: r for r in indicator_results(session, answers, None if names else lang)}
     consensus = consensus_by_question(session)
     changed = {(pid, qid): at for pid, qid, at in db.session.execute(
         select(Answer.participant_id, Answer.question_id, Answer.updated_at)
@@ -155,7 +158,7 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
     questions = {q.id: (q, s) for s in bank.sections for q in s.questions}
     for number, (participant, given) in enumerate(answers, start=1):
         by_role[participant.role_group] = by_role.get(participant.role_group, 0) + 1
-        label = participant_label(session, participant, number)
+        label = participant_label(session, participant, number, None if names else lang)
         for question_id, (value, comment) in given.items():
             question, section = questions[question_id]
             qtype = question_type(question)
@@ -196,7 +199,7 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
         previous_total=session_total(previous.bank, previous.programme_year, previous_grades) if previous else None,
         group_weights=_group_weights(bank, session.programme_year, grades, lang),
         facilitators=_facilitators(session),
-        people=[PersonRow(p.name, p.role_group) for p, _given in answers],
+        people=[PersonRow(p.name if names else "", p.role_group) for p, _given in answers],
         previous_grades=previous_grades,
         weights=bank.scoring.weights_for_year(session.programme_year) if bank.scoring else {},
         agreed=agreed,
@@ -206,6 +209,6 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
         for other in session.programme.sessions:  # this year's fact sheet and closure review
             if (other.bank_id != session.bank_id and other.programme_year == session.programme_year
                     and other.bank.kind in ("fact_sheet", "closure_review")):
-                data.other_sessions.append(session_data(other, lang, with_programme=False))
+                data.other_sessions.append(session_data(other, lang, with_programme=False, names=names))
     return data
 

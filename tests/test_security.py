@@ -111,6 +111,27 @@ def test_one_facilitator_cannot_touch_anothers_session(app, client, mini):
     assert owner.get(f"/sessions/{mini.id}").status_code == 200 and mini.join_code in page
 
 
+def test_a_viewer_cannot_touch_a_shared_session_nor_see_another(app, client, mini):
+    from assessment.facilitators import create_facilitator, share_read_only
+
+    other = make_session("mini", programme="Et annet program")
+    make_facilitator("eier@example.org", programmes=[mini.programme, other.programme])
+    share_read_only(mini.programme, create_facilitator("leser@example.org", "et-godt-passord", viewer=True).email)
+    login(client, "leser@example.org")
+    token = csrf_token(client.get("/programmes").get_data(as_text=True))
+    for session, status in ((mini, 403), (other, 404)):
+        for url, data in ((f"/sessions/{session.id}/state", {"state": "closed"}),
+                          (f"/sessions/{session.id}/reveal", {"reveal": "1"}),
+                          (f"/sessions/{session.id}/indicators/plan", {"consensus-grade": "1"}),
+                          (f"/programmes/{session.programme.id}/share", {"share-email": "leser@example.org"})):
+            assert client.post(url, data={**data, "csrf_token": token}).status_code == status, url
+    db.session.expire_all()
+    assert db.session.get(ReviewSession, mini.id).state == "scoring"
+    assert db.session.scalar(select(func.count()).select_from(Consensus)) == 0
+    assert client.get(f"/sessions/{mini.id}/dashboard").status_code == 200
+    assert client.get(f"/sessions/{other.id}/dashboard").status_code == 404
+
+
 def test_tokens_and_join_codes_cannot_be_guessed_in_practice(client, mini):
     token = join(client, mini)
     # The token a participant gets decodes to at least 128 random bits, and tokens never repeat.

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from assessment import facilitation
-from web.access import session_or_404
+from web.access import read_only, session_or_404
 from assessment.extensions import db
 from web.locale import current_language
 from assessment.models import Proposal
@@ -28,16 +28,21 @@ def require_login():
     """Every page here is for logged-in facilitators."""
 
 
+def _roles_only() -> str | None:
+    """The language to label participants by role group in, for a viewer; None shows names."""
+    return current_language() if read_only() else None
+
+
 def _dashboard_context(session, version: str | None = None) -> dict:
     answers = collect_answers(session)
-    results = indicator_results(session, answers)
+    results = indicator_results(session, answers, _roles_only())
     consensus = consensus_by_question(session)
     grades = consensus_grades(session)
     means = {r.question.id: r.stats.mean for r in results}
     return {
         "session": session, "bank": session.bank, "lang": current_language(),
-        "results": results, "discussed": discussed_results(session, answers),
-        "progress": progress(session, answers), "consensus": consensus, "display_value": display_value,
+        "results": results, "discussed": discussed_results(session, answers, _roles_only()),
+        "progress": progress(session, answers, _roles_only()), "read_only": read_only(), "consensus": consensus, "display_value": display_value,
         "total": session_total(session.bank, session.programme_year, grades),
         "score_total": session_total(session.bank, session.programme_year, means),
         "version": version or live_version(session),
@@ -93,7 +98,7 @@ def _answers_context(session, failed=None) -> dict:
     lang = current_language()
     consensus = consensus_by_question(session)
     rows = []
-    for question, responses in other_answers(session, unanswered=True):
+    for question, responses in other_answers(session, unanswered=True, role_labels_in=_roles_only()):
         agreed = consensus.get(question.id)
         if failed is not None and failed.question_id == question.id:
             form = failed
@@ -102,7 +107,7 @@ def _answers_context(session, failed=None) -> dict:
                                       note=agreed.conclusion if agreed else "")
         rows.append((question, responses, agreed, form))
     return {"session": session, "lang": lang, "rows": rows, "display_value": display_value,
-            "question_html": render_question_afresh}
+            "question_html": render_question_afresh, "read_only": read_only()}
 
 
 @bp.route("/sessions/<int:session_id>/discussion")

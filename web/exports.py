@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from assessment import proposal_import
-from web.access import session_or_404
+from web.access import read_only, session_or_404
 from web.locale import current_language
 from assessment.errors import NotFound, UserError
 from exports.data import session_data
@@ -46,20 +46,30 @@ def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
 @bp.route("/sessions/<int:session_id>/exports")
 def index(session_id: int):
     session = session_or_404(session_id)
-    return render_template("exports/index.html", session=session, lang=current_language(),
+    return render_template("exports/index.html", session=session, lang=current_language(), read_only=read_only(),
                            max_upload_mb=MAX_UPLOAD // (1024 * 1024))
 
 
 @bp.route("/sessions/<int:session_id>/export.xlsx")
 def workbook(session_id: int):
     session = session_or_404(session_id)
-    return _download(build_workbook(session_data(session, current_language())), XLSX,
+    return _download(build_workbook(_data(session)), XLSX,
                      _filename(session, "xlsx"))
+
+
+def _data(session, **options):
+    """The session's data in the request's language; without participants' names for a viewer."""
+    return session_data(session, current_language(), names=not read_only(), **options)
+
+
+def _names_asked() -> bool:
+    """`names=1` asks for participants' names in the report; a viewer never gets them."""
+    return request.args.get("names") == "1" and not read_only()
 
 
 def _report(session) -> Report:
     """The session's report in the request's language; participants' names when `names=1` asks."""
-    return build_report(session_data(session, current_language()), names=request.args.get("names") == "1")
+    return build_report(_data(session), names=_names_asked())
 
 
 @bp.route("/sessions/<int:session_id>/report.md")
@@ -78,20 +88,20 @@ def report_word(session_id: int):
 def report(session_id: int):
     session = session_or_404(session_id)
     return render_template("exports/report.html", session=session, report=report_html(_report(session)),
-                           names=request.args.get("names") == "1")
+                           names=_names_asked(), read_only=read_only())
 
 
 @bp.route("/sessions/<int:session_id>/export.json")
 def as_json(session_id: int):
     session = session_or_404(session_id)
-    return _download(session_json(session_data(session, current_language())),
+    return _download(session_json(_data(session)),
                      "application/json", _filename(session, "json"))
 
 
 @bp.route("/sessions/<int:session_id>/answers.csv")
 def as_csv(session_id: int):
     session = session_or_404(session_id)
-    return _download(answers_csv(session_data(session, current_language(), with_programme=False)),
+    return _download(answers_csv(_data(session, with_programme=False)),
                      "text/csv", _filename(session, "csv"))
 
 

@@ -17,7 +17,7 @@ from assessment.programmes import (create_programme, create_session, default_ban
                                    next_year_proposal, proposed_programme_year, session_from_previous,
                                    update_programme, update_session)
 from assessment.extensions import db
-from web.access import programme_or_404, session_or_404, visible_programmes
+from web.access import programme_or_404, read_only, require_change_rights, session_or_404, visible_programmes
 from assessment.banks import load_banks
 from assessment.mailer import mail_configured
 from web.links import public_url_for
@@ -42,6 +42,8 @@ def require_login():
 @bp.route("/programmes", methods=["GET", "POST"])
 def programmes():
     form = ProgrammeForm()
+    if request.method == "POST":
+        require_change_rights()
     if form.validate_on_submit():
         programme = create_programme(form.name.data, form.municipality.data or "",
                                               form.county.data or "", form.start_year.data)
@@ -93,7 +95,8 @@ def programme(programme_id: int):
     for s in programme.sessions:
         latest[s.bank_id] = s
     return render_template("facilitate/programme.html", programme=programme, form=form,
-                           share_form=ShareForm(prefix="share"), history=_history(programme),
+                           share_form=ShareForm(prefix="share"), view_form=ShareForm(prefix="view"),
+                           history=_history(programme),
                            latest=list(latest.values()),
                            lang=current_language()), 422 if form.errors else 200
 
@@ -132,17 +135,31 @@ def share(programme_id: int):
     return redirect(url_for(".programme", programme_id=programme.id))
 
 
+@bp.route("/programmes/<int:programme_id>/share-read-only", methods=["POST"])
+def share_read_only(programme_id: int):
+    programme = programme_or_404(programme_id)
+    form = ShareForm(prefix="view")
+    if not form.validate_on_submit():
+        raise UserError(error_text(form))
+    viewer = facilitators.share_read_only(programme, form.email.data)
+    flash(_("%(email)s can now see the programme, read-only.", email=viewer.email), "success")
+    return redirect(url_for(".programme", programme_id=programme.id))
+
+
 @bp.route("/sessions/<int:session_id>")
 def session(session_id: int):
     session = session_or_404(session_id)
+    grades = consensus_grades(session)
+    total = session_total(session.bank, session.programme_year, grades)
+    if read_only():  # no join code, links, names or forms: the results' pages and the exports
+        return render_template("facilitate/session_view.html", session=session, total=total,
+                               previous=facilitation.previous_session(session), lang=current_language())
     invite = InviteForm(prefix="invite")
     invite.role_group.choices = [SelectChoice(k, _l(v)) for k, v in ROLE_LABELS.items()]
-    grades = consensus_grades(session)
     return render_template("facilitate/session.html", session=session, bank=session.bank,
                            invite=invite, states=SESSION_STATES, mail_ready=mail_configured(),
                            previous=facilitation.previous_session(session),
-                           total=session_total(session.bank, session.programme_year, grades),
-                           lang=current_language())
+                           total=total, lang=current_language())
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])

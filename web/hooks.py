@@ -11,6 +11,14 @@ def register_hooks(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     app.after_request(commit_read_only_requests)
+    app.context_processor(_access_context)
+
+
+def _access_context() -> dict:
+    """`read_only` in every template: a viewer's pages hide forms and names (web/access.py decides)."""
+    from web.access import read_only
+
+    return {"read_only": read_only()}
 
 
 CONTENT_SECURITY_POLICY = (
