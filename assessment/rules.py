@@ -54,10 +54,11 @@ def missing_required(bank: Bank, answers: dict[str, tuple[Any, str]],
     return missing
 
 
-def finished_sections(bank: Bank, answers: dict[str, tuple[Any, str]]) -> list[bool]:
-    """Per section of `bank`, whether it is finished: something on it is answered and none of its
-    shown required questions lacks an answer or a justification."""
-    shown = visible_questions(bank, {qid: value for qid, (value, _c) in answers.items()})
+def finished_sections(bank: Bank, answers: dict[str, tuple[Any, str]],
+                      role_group: str | None = None) -> list[bool]:
+    """Per section of `bank`, whether it is finished for this participant: something on it is
+    answered and none of its questions shown to them lacks a required answer or justification."""
+    shown = visible_questions(bank, {qid: value for qid, (value, _c) in answers.items()}, role_group)
     missing = {q.id for q in missing_required(bank, answers, shown)}
     shown_ids = {q.id for q in shown}
     return [any(q.id in answers for q in section.questions if q.id in shown_ids)

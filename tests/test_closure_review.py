@@ -69,6 +69,16 @@ def test_questions_addressed_to_other_role_groups_are_neither_shown_nor_required
         "funds", "report_done"]
 
 
+def test_a_step_is_marked_finished_by_what_is_asked_of_the_participants_role():
+    bank = parse_bank(GOOD_BANK, "good.yaml")
+    answered = {"readiness": (2, "")}
+    # The leadership's funds figure is not asked of an observer: their first step is finished.
+    assert rules.finished_sections(bank, answered, "observer_municipality") == [True, False]
+    assert rules.finished_sections(bank, answered, "leadership") == [False, False]
+    assert rules.finished_sections(bank, {**answered, "funds": (10, ""), "report_done": (True, "")},
+                                   "leadership") == [True, True]
+
+
 def test_without_a_role_group_every_question_counts_for_the_facilitators_views():
     bank = parse_bank(GOOD_BANK, "good.yaml")
     assert len(rules.visible_questions(bank, {})) == 4

@@ -122,7 +122,7 @@ def _step_context(participant, number: int, form, stored, saved, show_form: bool
     show_form = participant.session.is_section_open(section.id) if show_form is None else show_form
     answers = {qid: (row.value, row.comment) for qid, row in saved.items()}
     return {
-        "finished_steps": rules.finished_sections(bank, answers),
+        "finished_steps": rules.finished_sections(bank, answers, participant.role_group),
         "fact_sheet": fact_sheet_for(participant.session, lang),
         "show_form": show_form,
         "saved_at": participation.step_saved_at(saved, section),
