@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, literal, select, union_all
 
-from assessment.banks import Text, bank_from_snapshot, load_banks
+from assessment.banks import Text, bank_from_snapshot
 from assessment.extensions import db
 from assessment.models import Answer, Consensus, Participant, ReviewSession
 from assessment.question_types import display
@@ -17,15 +17,14 @@ FACT_SHEET_KIND = "fact_sheet"
 SHOWN_WITH = ("annual_review",)
 
 _SESSIONS = ReviewSession.__table__
-# The latest fact sheet session of a programme year, found by the ids of the fact-sheet banks (a
-# bank's id keeps its kind): reading the kind from each session's snapshot would parse every
-# snapshot of the programme on every step page.
-_FACT_SHEET_SESSION = (
+# The other sessions of a programme year, newest first: the fact sheet is the one whose bank (cached
+# by hash, so its snapshot is read once per process) is of the fact-sheet kind.
+_YEAR_SESSIONS = (
     select(_SESSIONS.c.id, _SESSIONS.c.bank_hash)
     .where(_SESSIONS.c.programme_id == bindparam("programme_id"),
            _SESSIONS.c.programme_year == bindparam("programme_year"),
-           _SESSIONS.c.bank_id.in_(bindparam("bank_ids", expanding=True)))
-    .order_by(_SESSIONS.c.id.desc()).limit(1))
+           _SESSIONS.c.id != bindparam("session_id"))
+    .order_by(_SESSIONS.c.id.desc()))
 _SNAPSHOT = select(_SESSIONS.c.bank_snapshot).where(_SESSIONS.c.id == bindparam("session_id"))
 # Agreed answers (agreed = 1) and every participant's answers of one session, in one statement.
 _VALUES = union_all(
@@ -67,13 +66,17 @@ def fact_sheet_for(session: Any, lang: str) -> FactSheet | None:
     None when there is no such fact sheet. Two queries, plus one when its bank is not cached."""
     if session.bank.kind not in SHOWN_WITH:
         return None
-    bank_ids = [bank.id for bank in load_banks()[0].values() if bank.kind == FACT_SHEET_KIND]
-    row = db.session.execute(_FACT_SHEET_SESSION, {"programme_id": session.programme_id,
-                                                   "programme_year": session.programme_year,
-                                                   "bank_ids": bank_ids}).first() if bank_ids else None
+    row = bank = None
+    for other in db.session.execute(_YEAR_SESSIONS, {"programme_id": session.programme_id,
+                                                     "programme_year": session.programme_year,
+                                                     "session_id": session.id}).all():
+        other_bank = bank_from_snapshot(lambda: db.session.scalar(_SNAPSHOT, {"session_id": other.id}),
+                                        other.bank_hash)
+        if other_bank.kind == FACT_SHEET_KIND:
+            row, bank = other, other_bank
+            break
     if row is None:
         return None
-    bank = bank_from_snapshot(lambda: db.session.scalar(_SNAPSHOT, {"session_id": row.id}), row.bank_hash)
     values: dict[str, tuple[int, Any, Any]] = {}  # question id -> (agreed, updated_at, value)
     for answer in db.session.execute(_VALUES, {"session_id": row.id}):
         if answer.value is None:
