@@ -64,8 +64,8 @@ def fact_sheet_for(session: Any, lang: str) -> FactSheet | None:
     one (the annual review), with its figures read-only in `lang`: the agreed answer where one is
     recorded, else the latest participant's answer (the programme manager usually fills it in).
     None when there is no such fact sheet. Two queries, plus one when its bank is not cached."""
-    if session.bank.kind not in SHOWN_WITH:
-        return None
+    if session.bank.kind not in SHOWN_WITH or getattr(session, "others_in_year", None) == 0:
+        return None  # (a participant's session view knows whether its year has other sessions)
     row = bank = None
     for other in db.session.execute(_YEAR_SESSIONS, {"programme_id": session.programme_id,
                                                      "programme_year": session.programme_year,

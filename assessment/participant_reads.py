@@ -7,7 +7,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import aliased
 
 from assessment.extensions import db
 from assessment.models import Participant, Programme, ReviewSession
@@ -17,8 +18,15 @@ _PARTS = {
     "session": [c for c in ReviewSession.__table__.c if c.key != "bank_snapshot"],  # large; cached by hash
     "programme": list(Programme.__table__.c),
 }
+_OTHER = aliased(ReviewSession)
+# How many other sessions the programme year has: none (the usual case) spares the fact sheet's query.
+_OTHERS_IN_YEAR = (select(func.count(_OTHER.id))
+                   .where(_OTHER.programme_id == ReviewSession.programme_id,
+                          _OTHER.programme_year == ReviewSession.programme_year,
+                          _OTHER.id != ReviewSession.id)
+                   .scalar_subquery().label("session__others_in_year"))
 _BY_TOKEN = (select(*[column.label(f"{part}__{column.key}") for part, columns in _PARTS.items()
-                      for column in columns])
+                      for column in columns], _OTHERS_IN_YEAR)
              .select_from(Participant.__table__.join(ReviewSession.__table__).join(Programme.__table__))
              .where(Participant.__table__.c.token == bindparam("token")))
 _BANK_SNAPSHOT = select(ReviewSession.bank_snapshot).where(ReviewSession.id == bindparam("session_id"))
@@ -30,7 +38,7 @@ class ProgrammeView(SimpleNamespace):
 
 class SessionView(SimpleNamespace):
     """A session's columns but the bank snapshot (read only when its bank is not cached), with its
-    programme and the rules of ReviewSession."""
+    programme, the number of other sessions in its programme year, and the rules of ReviewSession."""
     bank = ReviewSession.bank
     is_locked = ReviewSession.is_locked
     is_section_open = ReviewSession.is_section_open
