@@ -13,7 +13,7 @@ from assessment.banks import Section
 from assessment.errors import NotFound, SessionLocked, UserError
 from assessment.extensions import db
 from assessment.models import ROLE_GROUPS, Answer, Participant, ReviewSession, new_token, utcnow
-from assessment.participant_reads import ParticipantView, participant_by_token
+from assessment.participant_reads import ParticipantView, answer_rows, participant_by_token
 from assessment.question_types import clean_text
 from assessment.rules import missing_required
 
@@ -22,9 +22,6 @@ from assessment.rules import missing_required
 _SESSION_BY_CODE = (select(ReviewSession).join(ReviewSession.programme)
                     .options(contains_eager(ReviewSession.programme))
                     .where(ReviewSession.join_code == bindparam("code")))
-# A participant's answers as rows of the columns a step uses (entities would cost twice as much to load).
-_SAVED_ANSWERS = (select(Answer.id, Answer.question_id, Answer.value, Answer.comment, Answer.updated_at)
-                  .where(Answer.participant_id == bindparam("participant_id")))
 
 
 def find_session_by_code(code: str) -> ReviewSession:
@@ -82,7 +79,7 @@ _SUBMIT_PARTICIPANT = (update(_PARTICIPANTS).where(_PARTICIPANTS.c.id == bindpar
 
 def saved_answers(participant: ParticipantView) -> dict[str, Row]:
     """{question id: row with id, value, comment, updated_at} of everything the participant has saved."""
-    return {a.question_id: a for a in db.session.execute(_SAVED_ANSWERS, {"participant_id": participant.id})}
+    return {a.question_id: a for a in answer_rows(participant.id)}
 
 
 def stored_answers(participant: ParticipantView,
