@@ -1,14 +1,14 @@
 """The participant, their session and its programme, and the participant's answers, as plain rows
 for the pages under a personal link. Kept for speed (issue 18's budget, BENCHMARKS.md): loading them
-as ORM entities costs about twice these queries on every participant request. The views are read-only and borrow the
-models' own rules; participation writes with statements."""
+as ORM entities costs about twice these queries on every participant request. Only table columns
+here: one ORM attribute in a statement sends all its rows through the ORM. The views are read-only
+and borrow the models' own rules; participation writes with statements."""
 from __future__ import annotations
 
 from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import aliased
 
 from assessment.extensions import db
 from assessment.models import Answer, Participant, Programme, ReviewSession
@@ -18,18 +18,18 @@ _PARTS = {
     "session": [c for c in ReviewSession.__table__.c if c.key != "bank_snapshot"],  # large; cached by hash
     "programme": list(Programme.__table__.c),
 }
-_OTHER = aliased(ReviewSession)
+_SESSIONS = ReviewSession.__table__
+_OTHER = _SESSIONS.alias("other")
 # How many other sessions the programme year has: none (the usual case) spares the fact sheet's query.
-_OTHERS_IN_YEAR = (select(func.count(_OTHER.id))
-                   .where(_OTHER.programme_id == ReviewSession.programme_id,
-                          _OTHER.programme_year == ReviewSession.programme_year,
-                          _OTHER.id != ReviewSession.id)
+_OTHERS_IN_YEAR = (select(func.count(_OTHER.c.id))
+                   .where(_OTHER.c.programme_id == _SESSIONS.c.programme_id,
+                          _OTHER.c.programme_year == _SESSIONS.c.programme_year,
+                          _OTHER.c.id != _SESSIONS.c.id)
                    .scalar_subquery().label("session__others_in_year"))
 _BY_TOKEN = (select(*[column.label(f"{part}__{column.key}") for part, columns in _PARTS.items()
                       for column in columns], _OTHERS_IN_YEAR)
              .select_from(Participant.__table__.join(ReviewSession.__table__).join(Programme.__table__))
              .where(Participant.__table__.c.token == bindparam("token")))
-# Table columns, not the model's: the ORM's row processing would cost a step page 0.05 ms.
 _ANSWERS = Answer.__table__
 _ANSWER_ROWS = (select(_ANSWERS.c.id, _ANSWERS.c.question_id, _ANSWERS.c.value, _ANSWERS.c.comment,
                        _ANSWERS.c.updated_at)
