@@ -99,18 +99,29 @@ def _read_yaml(content: bytes, filename: str) -> tuple[Bank | None, list[Problem
 
 # ---------------------------------------------------------------- upload, confirm, share
 
+class VersionTaken(UserError):
+    status_code = 409
+
+
 def check_new_version(bank: Bank) -> None:
-    """Refuse a bank whose id and version are taken: by a shipped file or an uploaded version."""
+    """Refuse a bank whose id and version are taken, by a shipped file or an uploaded version;
+    one identical to it (the same fingerprint) is said to be so."""
     shipped = load_banks()[0].get(bank.id)
+    taken = shipped.hash if shipped is not None and shipped.version == bank.version else db.session.scalar(
+        select(BankVersion.hash).filter_by(bank_id=bank.id, version=bank.version))
+    if taken is None:
+        return
+    if taken == bank.hash:
+        raise VersionTaken(_l("The file is identical to version %(version)s of the bank %(id)s "
+                              "(fingerprint %(hash)s): there is nothing new to save.",
+                              version=bank.version, id=bank.id, hash=bank.hash[:12]))
     if shipped is not None and shipped.version == bank.version:
-        raise UserError(_l("Version %(version)s of the bank %(id)s is the shipped one and cannot be "
-                           "replaced. Give your version another name in the settings sheet's "
-                           "version column (or the file's version).", version=bank.version, id=bank.id))
-    taken = db.session.scalar(select(BankVersion.id).filter_by(bank_id=bank.id, version=bank.version))
-    if taken is not None:
-        raise UserError(_l("Version %(version)s of the bank %(id)s exists already. Give this one "
-                           "another version in the settings sheet's version column (or the "
-                           "file's version).", version=bank.version, id=bank.id))
+        raise VersionTaken(_l("Version %(version)s of the bank %(id)s is the shipped one and cannot be "
+                              "replaced. Give your version another name in the version column of "
+                              "the settings sheet (or the file's version).", version=bank.version, id=bank.id))
+    raise VersionTaken(_l("Version %(version)s of the bank %(id)s exists already. Give this one another "
+                          "name in the version column of the settings sheet (or the file's version).",
+                          version=bank.version, id=bank.id))
 
 
 def keep_upload(owner: Facilitator, filename: str, bank: Bank) -> BankUpload:
@@ -149,8 +160,8 @@ def confirm_upload(upload: BankUpload, owner: Facilitator,
         db.session.commit()
     except IntegrityError as error:  # the same version saved meanwhile (a second click)
         db.session.rollback()
-        raise UserError(_l("Version %(version)s of the bank %(id)s exists already.",
-                           version=bank.version, id=bank.id)) from error
+        raise VersionTaken(_l("Version %(version)s of the bank %(id)s exists already.",
+                              version=bank.version, id=bank.id)) from error
     return version
 
 
