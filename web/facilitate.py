@@ -23,7 +23,7 @@ from assessment.mailer import mail_configured
 from web.links import public_url_for
 from web.locale import current_language
 from assessment.models import SESSION_STATES
-from assessment.results import consensus_grades, programme_history, session_total
+from assessment.results import consensus_grades, history_indicators, programme_history, session_total
 from forms.base import error_text
 from forms.facilitate import (EditSessionForm, InviteForm, NextSessionForm, ProgrammeForm, SessionForm,
                               ShareForm)
@@ -130,11 +130,12 @@ def edit_programme(programme_id: int):
 
 def _history(programme) -> dict:
     """Consensus per indicator across the programme's years, for each bank with indicators; the
-    indicators are those of the bank's latest session."""
+    indicators are those any year asked, matched by id across the bank's versions."""
     history = {}
     for bank_id in dict.fromkeys(s.bank_id for s in programme.sessions if s.bank.indicators):
         years = programme_history(programme, bank_id)
-        history[bank_id] = {"bank": years[-1].session.bank, "years": years}
+        history[bank_id] = {"bank": years[-1].session.bank, "years": years,
+                            "indicators": history_indicators(years)}
     return history
 
 
