@@ -309,3 +309,13 @@ def test_the_bank_list_links_every_bank_to_its_versions_and_workbook(client, ctx
     for bank_id in ("psv", "closure", "fact-sheet"):
         assert f'href="/banks/{bank_id}"' in html
         assert f'href="/banks/{bank_id}/versions/shipped/bank.xlsx"' in html
+
+
+def test_the_preview_in_english_leaves_the_rest_of_the_page_in_the_interface_language(client, ctx):
+    make_facilitator()
+    login(client)
+    preview = upload(client, workbook(mini_data())).headers["Location"]
+    token = csrf_token(client.get(preview).get_data(as_text=True))
+    english = page_text(client.post(preview, data={"csrf_token": token, "step": "1", "switch_lang": "en"}))
+    assert "Step 1 of 2" in english and "Planning" in english
+    assert "Lagre versjon 1" in english and "Se over opplastingen" in english

@@ -6,7 +6,6 @@ import io
 import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -22,6 +21,7 @@ from forms.facilitate import BankShareForm
 from forms.step import COMMENT_SUFFIX, make_step_form
 from web.access import require_change_rights, session_or_404
 from web.locale import LANGUAGES, current_language
+from web.template_gettext import templates_in
 
 bp = Blueprint("banks", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -221,7 +221,7 @@ def _preview(bank, action: str) -> tuple[Markup, int]:
     on_step |= {qid + COMMENT_SUFFIX for qid in on_step}
     carried = [(k, v) for k, values in posted.lists() if k not in on_step and k not in PREVIEW_CONTROLS
                for v in values]
-    with force_locale(lang):
+    with templates_in(lang):
         html = render_template("banks/_preview_step.html", bank=bank, form=form, number=number, count=count,
                                section=bank.sections[number - 1], lang=lang, action=action,
                                carried=carried, languages=LANGUAGES)
