@@ -268,6 +268,7 @@ def test_a_session_downloads_its_own_snapshot(client, ctx):
     from assessment.programmes import create_session
     session = create_session(programme, get_bank("psv"), 2)
     login(client)
+    assert f'href="/sessions/{session.id}/bank.xlsx"' in client.get(f"/sessions/{session.id}/exports").get_data(as_text=True)
     response = client.get(f"/sessions/{session.id}/bank.xlsx")
     assert response.status_code == 200
     data, problems = workbook_problems(response.data, "psv.xlsx")
