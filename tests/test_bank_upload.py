@@ -320,3 +320,19 @@ def test_the_preview_in_english_leaves_the_rest_of_the_page_in_the_interface_lan
     english = page_text(client.post(preview, data={"csrf_token": token, "step": "1", "switch_lang": "en"}))
     assert "Step 1 of 2" in english and "Planning" in english
     assert "Lagre versjon 1" in english and "Se over opplastingen" in english
+
+
+def test_next_years_session_offers_the_newest_uploaded_version_of_the_same_bank(client, ctx):
+    programme = create_programme("Testby", start_year=2025)
+    make_facilitator(programmes=[programme])
+    login(client)
+    first = upload_and_confirm(client, workbook(mini_data("1")))
+    from assessment.programmes import create_session
+    previous = create_session(programme, first.bank, 1)
+    second = upload_and_confirm(client, workbook(mini_data("2", plan={"label": {"nb": "Plan", "en": "Plan"}})))
+    page = page_text(client.get(f"/sessions/{previous.id}/next"))
+    assert "Minivurdering, versjon 2" in page
+    created = post_form(client, f"/sessions/{previous.id}/next", {"programme_year": "2", "bank_version": "newest"})
+    assert created.status_code == 302, page_text(created)[:1000]
+    session = db.session.scalars(select(ReviewSession).where(ReviewSession.id != previous.id)).one()
+    assert (session.bank_version, session.bank_hash) == ("2", second.hash)

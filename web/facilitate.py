@@ -209,7 +209,10 @@ def edit_session(session_id: int):
 def next_session(session_id: int):
     """A new session made from this one: next year's, with its bank, gates, rules and people."""
     previous = session_or_404(session_id)
-    newest = load_banks()[0].get(previous.bank_id)
+    # The newest version the user may use: their latest uploaded version of the bank id, if any
+    # (a county's adaptation stays theirs), else the shipped file.
+    entries = bank_library.versions_of(current_user, previous.bank_id)
+    newest = entries[-1].bank if entries else None
     if newest is not None and newest.hash == previous.bank_hash:
         newest = None  # the bank has not changed since: there is only one version to choose
     year, when = next_year_proposal(previous)
