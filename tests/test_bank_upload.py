@@ -208,6 +208,8 @@ def test_a_colleague_not_shared_with_cannot_see_download_or_use_a_version(app, c
     assert outsider.get(f"/banks/mini/versions/{version.id}/bank.xlsx").status_code == 404
     assert outsider.get(f"/banks/mini/versions/{version.id}/preview").status_code == 404
     assert "Minivurdering" not in page_text(outsider.get("/banks"))
+    pending = upload(client, workbook(mini_data("2"))).headers["Location"]
+    assert outsider.get(pending).status_code == 404  # another's upload waiting for its preview
     assert f"uploaded:{version.id}" not in outsider.get(f"/programmes/{programme.id}").get_data(as_text=True)
     used = post_form(outsider, f"/programmes/{programme.id}", {"bank_id": f"uploaded:{version.id}",
                                                               "programme_year": "1"})
