@@ -12,6 +12,7 @@ from assessment.models import BankVersion, ReviewSession
 from assessment.programmes import create_programme
 from tests.browser import chromium, screenshot, serve
 from tests.helpers import make_facilitator
+from tests.test_accessibility import axe_violations
 from tests.test_bank_upload import mini_data, workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -31,7 +32,8 @@ def test_upload_fix_preview_save_and_walk_the_new_version(app, ctx):
     broken = workbook(mini_data(), {("survey", "role_known", "type"): "ja_nei"})
     fixed = workbook(mini_data())
     with serve(app) as base, chromium() as browser:
-        page = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900}).new_page()
+        page = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900},
+                                   bypass_csp=True).new_page()  # axe-core is added as a script
         page.goto(base + "/login")
         page.get_by_label("E-post").fill("leder@example.org")
         page.get_by_label("Passord").fill("et-godt-passord")
@@ -45,6 +47,7 @@ def test_upload_fix_preview_save_and_walk_the_new_version(app, ctx):
         expect(summary).to_contain_text("survey!A5")
         expect(summary).to_contain_text("ja_nei")
         screenshot(page, "bank-upload-problem")
+        assert axe_violations(page) == []
 
         choose_file(page, fixed)
         expect(page.get_by_role("heading", name="Se over opplastingen")).to_be_visible()
@@ -56,6 +59,7 @@ def test_upload_fix_preview_save_and_walk_the_new_version(app, ctx):
         preview.locator("input[name=plan][value='2']").check()  # the condition, live in the page
         expect(follow_up).to_be_visible()
         screenshot(page, "bank-upload-preview")
+        assert axe_violations(page) == []
         preview.get_by_role("button", name="Andre steg").click()
         expect(preview).to_contain_text("Steg 2 av 2")
         expect(preview.get_by_text("Oppfølging av planen")).to_be_visible()  # plan 2, from step 1
@@ -67,6 +71,7 @@ def test_upload_fix_preview_save_and_walk_the_new_version(app, ctx):
 
         page.get_by_role("button", name="Lagre versjon 1").click()
         expect(page.get_by_text("Versjon 1 av Minivurdering er lagret.")).to_be_visible()
+        assert axe_violations(page) == []
         version_id = db.session.scalar(select(BankVersion.id))
 
         page.goto(f"{base}/programmes/{programme_id}")
