@@ -298,3 +298,56 @@ class ProposalUpload(db.Model):
     filename: Mapped[str] = mapped_column(String(255), default="")
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+bank_version_share = db.Table(
+    "bank_version_share",
+    db.Column("bank_version_id", ForeignKey("bank_version.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("facilitator_id", ForeignKey("facilitator.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class BankVersion(db.Model):
+    """A question bank uploaded in the interface: a version of a bank id, beside the shipped
+    files, owned by its uploader and shared with chosen colleagues. It never changes once saved."""
+
+    __table_args__ = (UniqueConstraint("bank_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[dict[str, str]] = mapped_column(JSON)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    owner_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    owner: Mapped[Facilitator] = relationship()
+    shared_with: Mapped[list[Facilitator]] = relationship(secondary=bank_version_share,
+                                                          order_by="Facilitator.email")
+
+    @property
+    def bank(self):
+        from assessment.banks import bank_from_snapshot
+
+        return bank_from_snapshot(lambda: self.snapshot, self.hash)
+
+
+class BankUpload(db.Model):
+    """A valid bank file waiting between its preview and confirm or cancel (any worker process
+    can show and save it); left unconfirmed for a day, it goes."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def bank(self):
+        from assessment.banks import bank_from_snapshot
+
+        return bank_from_snapshot(lambda: self.snapshot, self.hash)

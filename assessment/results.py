@@ -190,22 +190,40 @@ def consensus_grades(session: ReviewSession) -> dict[str, int | None]:
 
 @dataclass
 class YearResult:
-    """One session in a programme's history: its agreed grades and their weighted total."""
+    """One session in a programme's history: its agreed grades and their weighted total, and the
+    indicators its version of the bank asked (a later version may add or drop some)."""
 
     session: ReviewSession
     grades: dict[str, int | None]
     total: float | None
+    asked: frozenset[str] = frozenset()
+
+    def was_asked(self, question_id: str) -> bool:
+        return question_id in self.asked
 
 
 def programme_history(programme, bank_id: str, up_to_year: int | None = None) -> list[YearResult]:
-    """A programme's sessions run with one bank, year by year (to `up_to_year` when given)."""
+    """A programme's sessions run with one bank id (any of its versions), year by year (to
+    `up_to_year` when given); questions are matched across versions by their ids."""
     history = []
     for session in programme.sessions:
         if session.bank_id != bank_id or (up_to_year is not None and session.programme_year > up_to_year):
             continue
         grades = consensus_grades(session)
-        history.append(YearResult(session, grades, session_total(session.bank, session.programme_year, grades)))
+        bank = session.bank
+        history.append(YearResult(session, grades, session_total(bank, session.programme_year, grades),
+                                  frozenset(q.id for q in bank.indicators)))
     return history
+
+
+def history_indicators(history: list[YearResult]) -> list[Question]:
+    """Every indicator any year asked, once, by id: the latest year's in its order, then those
+    only earlier versions had (newest first), so no year's column ever shifts."""
+    found: dict[str, Question] = {}
+    for year in reversed(history):
+        for question in year.session.bank.indicators:
+            found.setdefault(question.id, question)
+    return list(found.values())
 
 
 def session_total(bank: Bank, programme_year: int, grades: dict[str, Any]) -> float | None:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -21,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessment.labels import PRIORITY_LABELS, ROLE_SHORT_LABELS, STATUS_LABELS, label
 from assessment.markup import markdown_to_text
 from assessment.question_types import clean_text
+from assessment.results import history_indicators
 from exports.cells import is_formula_like
 from exports.data import SessionData
 from exports.labels import header
@@ -31,6 +33,7 @@ FONT_NAME = "Calibri"  # named on every styled cell: a bold face without a name 
 HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True)
 TITLE_FONT = Font(name=FONT_NAME, size=13, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+NOT_ASKED_FILL = PatternFill("solid", fgColor="D9D9D9")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 LINE = Side(style="thin", color="A6A6A6")
@@ -370,16 +373,28 @@ def history_sheet(ws: Worksheet, data: SessionData) -> None:
     ws.title = safe_title(header("history", lang))
     sessions = [year.session for year in data.history]
     headers = [header("indicator", lang)] + [f"{header('year', lang)} {s.programme_year}" for s in sessions]
-    rows = [[i.label] + [year.grades.get(i.question.id) for year in data.history] for i in data.indicators]
+    # Matched by question id across the bank's versions: every indicator any year asked, in one
+    # row; a year whose version did not ask it is left blank, greyed and noted, never shifted.
+    questions = history_indicators(data.history)
+    rows = [[q.label.get(lang)] + [year.grades.get(q.id) for year in data.history] for q in questions]
     rows.append([header("weighted_total", lang)] + [_round(year.total) for year in data.history])
     last = table(ws, headers, rows, [46] + [10] * len(sessions), wrap_columns=(1,), borders=True)
+    missing = [(row, column) for row, q in enumerate(questions, start=2)
+               for column, year in enumerate(data.history, start=2) if not year.was_asked(q.id)]
+    for row, column in missing:
+        cell = ws.cell(row=row, column=column)
+        cell.fill = NOT_ASKED_FILL
+        cell.comment = Comment(header("not_in_form", lang), "Statusvurdering")
     print_columns, print_rows = len(headers), last
+    if missing:
+        put(ws, last + 2, 1, header("not_in_form_note", lang))
+        print_rows = last = last + 2
     if sessions and data.indicators:
         chart = LineChart()
         chart.title = header("history_chart", lang)
         chart.y_axis.title = header("grade", lang)
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, max(i.question.scale.max for i in data.indicators)
-        chart.add_data(Reference(ws, min_col=1, max_col=len(sessions) + 1, min_row=2, max_row=last - 1),
+        chart.add_data(Reference(ws, min_col=1, max_col=len(sessions) + 1, min_row=2, max_row=len(questions) + 1),
                        from_rows=True, titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, max_col=len(sessions) + 1, min_row=1, max_row=1))
         chart.height, chart.width = 9, 24

@@ -76,6 +76,8 @@ HEADERS = {
     "whole_programme": N_("The programme as a whole"),
     "choose_from_list": N_("Choose from the list."),
     "history_chart": N_("Consensus over the years"),
+    "not_in_form": N_("Not in that year's version of the question bank."),
+    "not_in_form_note": N_("Grey: the indicator was not in that year's version of the question bank."),
     "report": N_("Report draft"),
     "facts": N_("Facts"),
     "participants": N_("Participants"),

@@ -80,6 +80,11 @@ class ShareForm(Form):
         Length(max=254)])
 
 
+class BankShareForm(Form):
+    colleagues = TextAreaField(_l("Share with colleagues (e-mail addresses or names, one a line)"),
+                               validators=[Optional(), Length(max=5000)])
+
+
 class InviteForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Please write a name.")), Length(max=120)])
     role_group = SelectField(_l("Role"), validators=[InputRequired()])

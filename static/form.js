@@ -2,7 +2,8 @@
 // The server applies the same rule; without JavaScript every question of the step is shown.
 (function () {
   "use strict";
-  var form = document.getElementById("step-form");
+  // A bank's preview (preview-form) gets the live conditions, but keeps no drafts.
+  var form = document.getElementById("step-form") || document.getElementById("preview-form");
   if (!form) { return; }
 
   function currentValues(name) {
@@ -36,6 +37,7 @@
 
   form.addEventListener("change", update);
   form.querySelectorAll(".condition-note").forEach(function (note) { note.hidden = true; });
+  if (form.id === "preview-form") { update(); return; }
 
   // Drafts in the browser: what is typed is kept in localStorage until the server has it, so a
   // dropped connection or a closed tab loses nothing. A draft older than the saved answers is dropped.

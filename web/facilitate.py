@@ -11,8 +11,8 @@ from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from assessment import data_care, facilitation, facilitators, invitations, participation
-from assessment.errors import SessionLocked, UserError
+from assessment import bank_library, data_care, facilitation, facilitators, invitations, participation
+from assessment.errors import NotFound, SessionLocked, UserError
 from assessment.programmes import (create_programme, create_session, default_bank_id, has_answers,
                                    next_year_proposal, proposed_programme_year, session_from_previous,
                                    update_programme, update_session)
@@ -23,7 +23,7 @@ from assessment.mailer import mail_configured
 from web.links import public_url_for
 from web.locale import current_language
 from assessment.models import SESSION_STATES
-from assessment.results import consensus_grades, programme_history, session_total
+from assessment.results import consensus_grades, history_indicators, programme_history, session_total
 from forms.base import error_text
 from forms.facilitate import (EditSessionForm, InviteForm, NextSessionForm, ProgrammeForm, SessionForm,
                               ShareForm)
@@ -60,10 +60,24 @@ def bank_label(bank) -> str:
              version=bank.version)
 
 
+def _bank_choice_label(key: str, bank) -> str:
+    """An uploaded version says so, beside the shipped banks."""
+    if key.startswith(bank_library.UPLOADED_PREFIX):
+        return _("%(bank)s (uploaded)", bank=bank_label(bank))
+    return bank_label(bank)
+
+
+def _refuse_unavailable_bank(key: str | None) -> None:
+    """404 for a posted bank the user may not use (another's uploaded version): no hint it exists."""
+    if request.method == "POST" and key and bank_library.bank_by_key(current_user, key) is None:
+        raise NotFound(_("That question bank is not available."))
+
+
 def _session_form(programme) -> SessionForm:
     banks, _problems = load_banks()
     form = SessionForm(bank_id=default_bank_id(banks))
-    form.bank_id.choices = [SelectChoice(b.id, bank_label(b)) for b in banks.values()]
+    form.bank_id.choices = [SelectChoice(key, _bank_choice_label(key, b))
+                            for key, b in bank_library.bank_choices(current_user)]
     proposed = proposed_programme_year(programme.start_year, date.today())
     if proposed is not None:
         form.programme_year.render_kw = {"placeholder": str(proposed)}
@@ -74,9 +88,9 @@ def _session_form(programme) -> SessionForm:
 def programme(programme_id: int):
     programme = programme_or_404(programme_id)
     form = _session_form(programme)
+    _refuse_unavailable_bank(form.bank_id.data)
     if form.validate_on_submit():
-        banks, _problems = load_banks()
-        bank = banks.get(form.bank_id.data)
+        bank = bank_library.bank_by_key(current_user, form.bank_id.data)
         if bank is None:
             raise UserError(_("That question bank is not available."))
         year = form.programme_year.data or proposed_programme_year(
@@ -116,11 +130,12 @@ def edit_programme(programme_id: int):
 
 def _history(programme) -> dict:
     """Consensus per indicator across the programme's years, for each bank with indicators; the
-    indicators are those of the bank's latest session."""
+    indicators are those any year asked, matched by id across the bank's versions."""
     history = {}
     for bank_id in dict.fromkeys(s.bank_id for s in programme.sessions if s.bank.indicators):
         years = programme_history(programme, bank_id)
-        history[bank_id] = {"bank": years[-1].session.bank, "years": years}
+        history[bank_id] = {"bank": years[-1].session.bank, "years": years,
+                            "indicators": history_indicators(years)}
     return history
 
 
@@ -167,16 +182,17 @@ def edit_session(session_id: int):
     session = session_or_404(session_id)
     if session.is_locked:
         raise SessionLocked()
-    banks, _problems = load_banks()
     # Not obj=session: its bank_id would preselect "that bank's newest version" instead of "keep".
     form = EditSessionForm(title=session.title, programme_year=session.programme_year,
                            meeting_date=session.meeting_date, bank_id="")
+    _refuse_unavailable_bank(form.bank_id.data)
     answered = has_answers(session)
     keep = [SelectChoice("", _("Keep %(bank)s", bank=bank_label(session.bank)))]
-    form.bank_id.choices = keep + [SelectChoice(b.id, bank_label(b)) for b in banks.values()
+    form.bank_id.choices = keep + [SelectChoice(key, _bank_choice_label(key, b))
+                                   for key, b in bank_library.bank_choices(current_user)
                                    if b.hash != session.bank_hash]
     if form.validate_on_submit():
-        bank = banks.get(form.bank_id.data) if form.bank_id.data else None
+        bank = bank_library.bank_by_key(current_user, form.bank_id.data) if form.bank_id.data else None
         if form.bank_id.data and bank is None:
             raise UserError(_("That question bank is not available."))
         update_session(session, form.title.data or "", form.programme_year.data,
@@ -193,7 +209,10 @@ def edit_session(session_id: int):
 def next_session(session_id: int):
     """A new session made from this one: next year's, with its bank, gates, rules and people."""
     previous = session_or_404(session_id)
-    newest = load_banks()[0].get(previous.bank_id)
+    # The newest version the user may use: their latest uploaded version of the bank id, if any
+    # (a county's adaptation stays theirs), else the shipped file.
+    entries = bank_library.versions_of(current_user, previous.bank_id)
+    newest = entries[-1].bank if entries else None
     if newest is not None and newest.hash == previous.bank_hash:
         newest = None  # the bank has not changed since: there is only one version to choose
     year, when = next_year_proposal(previous)

@@ -6,8 +6,10 @@ Same behaviour as Jinja's "newstyle" gettext with autoescaping: the translation 
 %(name)s variables are escaped into it. Every template that translates is HTML."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import g
-from flask_babel import get_translations
+from flask_babel import force_locale, get_translations
 from markupsafe import Markup
 
 
@@ -17,6 +19,20 @@ def request_translations():
     if translations is None:
         translations = g._translations = get_translations()
     return translations
+
+
+@contextmanager
+def templates_in(lang: str):
+    """Render templates in `lang` within the block (a preview in the other language), then go
+    back to the request's own catalogue."""
+    saved = g.pop("_translations", None)
+    try:
+        with force_locale(lang):
+            yield
+    finally:
+        g.pop("_translations", None)
+        if saved is not None:
+            g._translations = saved
 
 
 def template_gettext(string: str, **variables) -> Markup:
