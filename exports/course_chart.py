@@ -10,8 +10,8 @@ from assessment.i18n import N_, translate
 from assessment.portfolio import CourseLine
 from exports.labels import header
 
-WIDTH, HEIGHT = 360, 210
-LEFT, RIGHT, TOP, BOTTOM = 34, 12, 12, 58
+WIDTH, HEIGHT = 360, 240
+LEFT, RIGHT, TOP, BOTTOM = 34, 12, 12, 88
 # (series, colour, dash pattern, marker): each series differs in more than colour.
 YEAR = N_("Year %(year)s")
 DESCRIPTION = N_("Agreed grade and means by role group for programme years %(years)s; the table below "
@@ -81,14 +81,13 @@ def course_chart(line: CourseLine, lang: str) -> Markup:
             dashes = f' stroke-dasharray="{dash}"' if dash else ""
             parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dashes}/>')
         parts.extend(_marker(shape, x, y, colour) for x, y in points)
-    # The legend, under the years: a marker and a line sample with each series' name.
-    legend_y = HEIGHT - 22
+    # The legend, under the years, a series a line: a line sample and marker with its name.
     for index, ((_key, colour, dash, shape), series) in enumerate(zip(SERIES, series_of(line, lang))):
-        x = 8 + index * (WIDTH - 8) / 3
+        x, legend_y = LEFT, HEIGHT - BOTTOM + 36 + index * 17
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<line x1="{x:.1f}" x2="{x + 18:.1f}" y1="{legend_y}" y2="{legend_y}" stroke="{colour}" '
                      f'stroke-width="2"{dashes}/>' + _marker(shape, x + 9, legend_y, colour) +
-                     f'<text x="{x + 24:.1f}" y="{legend_y + 4}" font-size="10" fill="#1d2733">'
+                     f'<text x="{x + 26:.1f}" y="{legend_y + 4}" font-size="12" fill="#1d2733">'
                      f'{escape(series.name)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
