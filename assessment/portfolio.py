@@ -305,10 +305,12 @@ def indicator_means(sessions: Sequence[ReviewSession]) -> dict[int, dict[str, Me
     if not sessions or not wanted:
         return {}
     people: dict[int, tuple[int, str, dict[str, Any]]] = {}
+    # Plain table columns: run as Core, without the ORM's work on each of many rows.
+    people_table, answers = Participant.__table__.c, Answer.__table__.c
     rows = db.session.execute(
-        select(Participant.id, Participant.session_id, Participant.role_group, Answer.question_id, Answer.value)
-        .join(Answer, Answer.participant_id == Participant.id)
-        .where(Participant.session_id.in_([s.id for s in sessions]), Answer.question_id.in_(wanted)))
+        select(people_table.id, people_table.session_id, people_table.role_group, answers.question_id, answers.value)
+        .join_from(Participant.__table__, Answer.__table__, answers.participant_id == people_table.id)
+        .where(people_table.session_id.in_([s.id for s in sessions]), answers.question_id.in_(wanted)))
     for participant_id, session_id, role_group, question_id, value in rows:
         people.setdefault(participant_id, (session_id, role_group, {}))[2][question_id] = value
     by_session: dict[int, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
