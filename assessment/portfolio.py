@@ -318,19 +318,24 @@ def indicator_means(sessions: Sequence[ReviewSession]) -> dict[int, dict[str, Me
         by_session[session_id].append((role_group, values))
     result: dict[int, dict[str, Means]] = {}
     for session in sessions:
-        result[session.id] = {}
-        for question in session.bank.indicators:
-            everyone, leaders, observers = [], [], []
-            for role_group, values in by_session.get(session.id, []):
-                if question.id not in values or not is_shown(question, values, role_group):
+        indicators = session.bank.indicators
+        scores = {q.id: ([], [], []) for q in indicators}  # everyone's, the leadership's, the observers'
+        for role_group, values in by_session.get(session.id, []):
+            group = 1 if role_group == "leadership" else 2
+            for question in indicators:
+                value = values.get(question.id)
+                if value is None or ((question.show_if is not None or question.roles)
+                                     and not is_shown(question, values, role_group)):
                     continue
-                value = values[question.id]
-                everyone.append(value)
-                (leaders if role_group == "leadership" else observers).append(value)
+                lists = scores[question.id]
+                lists[0].append(value)
+                lists[group].append(value)
+        result[session.id] = {}
+        for question in indicators:
             summarise = question_type(question).summarise
-            stats = [summarise(question, values) for values in (everyone, leaders, observers)]
-            result[session.id][question.id] = Means(stats[0].mean, stats[0].n, stats[1].mean, stats[1].n,
-                                                    stats[2].mean, stats[2].n)
+            everyone, leaders, observers = (summarise(question, values) for values in scores[question.id])
+            result[session.id][question.id] = Means(everyone.mean, everyone.n, leaders.mean, leaders.n,
+                                                    observers.mean, observers.n)
     return result
 
 
