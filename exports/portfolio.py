@@ -99,7 +99,7 @@ def long_sheet(ws, programmes: Sequence[Programme], lang: str) -> None:
              r.means.leadership_n if r.asked else None, r.means.observers,
              r.means.observers_n if r.asked else None]
             for r in portfolio_long(programmes))
-    last = table(ws, headers, rows, [30, 18, 8, 10, 22, 40, 12, 10, 6, 12, 8, 12, 8],
+    last = table(ws, headers, rows, [30, 18, 8, 10, 22, 40, 22, 10, 6, 12, 8, 12, 8],
                  formats={8: GRADE, 10: GRADE, 12: GRADE})
     set_up_pages(ws, len(headers), last, title_row=1, title=ws.title)
 
