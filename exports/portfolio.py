@@ -13,7 +13,7 @@ from openpyxl.styles import Font, NamedStyle
 from assessment.i18n import N_, translate
 from assessment.models import Programme
 from assessment.portfolio import AGREED, NOT_AGREED, NOT_ASKED, Portfolio, portfolio_long
-from exports.excel import FONT_NAME, GRADE, TOP, WRAP, chart_below, put, safe_title, table
+from exports.excel import FONT_NAME, GRADE, TOP, WRAP, chart_below, safe_title, table
 from exports.labels import header
 from exports.printing import set_up_pages
 

@@ -165,6 +165,7 @@ def test_bad_filters_get_a_clear_400(app, client, ctx):
         response = client.get(url)
         assert response.status_code == 400, query
         assert "Noe må ordnes" in page_text(response)
+    assert "Filteret programår må være et helt tall fra 1 til 20." in page_text(client.get("/portfolio?programme_year=x"))
 
 
 def test_programme_names_are_shown_as_text_never_markup(app, client, ctx):

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from assessment.errors import UserError
-from assessment.portfolio import NOT_AGREED, NOT_ASKED, NO_REVIEW, SORT_KEYS, build_portfolio, programme_course
+from assessment.portfolio import SORT_KEYS, build_portfolio, programme_course
 from exports.course_chart import course_chart
 from exports.portfolio import build_portfolio_workbook
 from web.access import programme_or_404, visible_programmes
@@ -25,14 +25,14 @@ def require_login():
     """The portfolio is for logged-in facilitators and viewers."""
 
 
-def _number(name: str, low: int, high: int) -> int | None:
+def _number(name: str, label: str, low: int, high: int) -> int | None:
     """An optional whole number from the query string; a clear 400 for anything else."""
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
     if not raw.isdigit() or not low <= int(raw) <= high:
         raise UserError(_("The filter %(name)s must be a whole number from %(low)s to %(high)s.",
-                          name=name, low=low, high=high))
+                          name=label.lower(), low=low, high=high))
     return int(raw)
 
 
@@ -42,16 +42,16 @@ def _choices() -> dict:
     order = request.args.get("order", "asc")
     if order not in ("asc", "desc") or not (sort in SORT_KEYS or (sort.isascii() and len(sort) <= 100)):
         raise UserError(_("That sort order is not known."))
-    return {"year": _number("year", 1900, 2199), "county": request.args.get("county", "").strip()[:200],
-            "programme_year": _number("programme_year", 1, 20), "sort": sort, "descending": order == "desc"}
+    return {"year": _number("year", _("Year"), 1900, 2199), "county": request.args.get("county", "").strip()[:200],
+            "programme_year": _number("programme_year", _("Programme year"), 1, 20), "sort": sort,
+            "descending": order == "desc"}
 
 
 @bp.route("/portfolio")
 def portfolio():
     choices = _choices()
     table = build_portfolio(visible_programmes(current_user), **choices)
-    return render_template("portfolio/portfolio.html", portfolio=table, choices=choices, lang=current_language(),
-                           states={"no_review": NO_REVIEW, "not_asked": NOT_ASKED, "not_agreed": NOT_AGREED})
+    return render_template("portfolio/portfolio.html", portfolio=table, choices=choices, lang=current_language())
 
 
 @bp.route("/portfolio.xlsx")
