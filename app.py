@@ -121,7 +121,7 @@ def create_app(config: dict | None = None) -> Flask:
     from assessment.cli import register_cli
     from assessment.markup import render_markdown
     from forms.question_html import render_question
-    from web import access, auth, banks, discussion, exports, facilitate, main, participate, presenter  # noqa: F401 (access: the user loader)
+    from web import access, auth, banks, discussion, exports, facilitate, main, participate, portfolio, presenter  # noqa: F401 (access: the user loader)
     from web.errors import register_error_handlers
     from web.hooks import register_hooks
     from web.links import public_url_for
@@ -134,6 +134,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(exports.bp)
     app.register_blueprint(presenter.bp)
     app.register_blueprint(banks.bp)
+    app.register_blueprint(portfolio.bp)
     register_cli(app)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["divergence_reason"] = lambda key: label_for(DIVERGENCE_REASON_LABELS, key)

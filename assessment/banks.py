@@ -276,6 +276,11 @@ def snapshot_hash(snapshot: dict[str, Any]) -> str:
 _snapshot_cache: dict[str, Bank] = {}
 
 
+def is_cached(digest: str) -> bool:
+    """Whether the bank of this snapshot hash is built already (no snapshot needs reading)."""
+    return digest in _snapshot_cache
+
+
 def bank_from_snapshot(snapshot: dict[str, Any] | Callable[[], dict[str, Any]], digest: str) -> Bank:
     """Rebuild a session's bank from its stored snapshot (cached by hash: snapshots never change).
     `snapshot` may be a function, so a cached bank never needs the snapshot read at all."""

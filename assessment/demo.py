@@ -1,4 +1,5 @@
-"""A demo programme a newcomer can click through: two years of reviews with answers."""
+"""A demo programme a newcomer can click through: two years of reviews with answers; and two more
+programmes in other counties with several years of history, so the portfolio has something to show."""
 from __future__ import annotations
 
 import random
@@ -88,6 +89,22 @@ def demo_facilitator() -> Facilitator:
     return find_facilitator(DEMO_EMAIL) or create_facilitator(DEMO_EMAIL, DEMO_PASSWORD, "Demo Prosessleder")
 
 
+# Two more programmes for the portfolio: (name, municipality, county, first programme year's
+# calendar year offset, the years reviewed (programme year, bank id), the grade level they start at).
+PORTFOLIO_PROGRAMMES = [
+    ("Demo: Elvdal omstillingsprogram", "Elvdal kommune", "Innlandet fylkeskommune", 3,
+     [(1, "psv-12"), (2, "psv"), (3, "psv"), (4, "psv")], 2),
+    ("Demo: Nordnes omstillingsprogram", "Nordnes kommune", "Nordland fylkeskommune", 2,
+     [(1, "psv"), (2, "psv")], 3),
+]
+PROPOSAL_IDEAS = [
+    "Avklare rollene mellom styret og administrasjonen.",
+    "Lage en kommunikasjonsplan for programmet.",
+    "Følge opp bedriftene i porteføljen hvert kvartal.",
+    "Samarbeide med nabokommunene om rekruttering.",
+]
+
+
 def create_demo(today: date) -> Programme:
     rng = random.Random(2026)
     programme = create_programme(DEMO_PROGRAMME, municipality="Fjordvik kommune",
@@ -118,9 +135,49 @@ def create_demo(today: date) -> Programme:
     fact_sheet = create_session(programme, get_bank("fact-sheet"), 2, today - timedelta(days=10),
                                 title="Faktaark år 2")
     add_participants(fact_sheet, rng, centre=4, count=1)
+    for spec in PORTFOLIO_PROGRAMMES:
+        _portfolio_programme(today, rng, facilitator, *spec)
     return programme
 
 
+def _portfolio_programme(today: date, rng: random.Random, facilitator: Facilitator, name: str,
+                         municipality: str, county: str, years_ago: int, years: list[tuple[int, str]],
+                         start_level: int) -> Programme:
+    """A programme with a closed review each year: answers, agreed grades that climb, proposals
+    made, carried, done and dropped."""
+    start_year = today.year - years_ago
+    programme = create_programme(name, municipality=municipality, county=county, start_year=start_year)
+    grant_access(programme, facilitator, owner=True)
+    for programme_year, bank_id in years:
+        bank = get_bank(bank_id)
+        level = min(6, start_level + programme_year // 2)
+        session = create_session(programme, bank, programme_year,
+                                 today.replace(year=start_year + programme_year - 1) - timedelta(days=20),
+                                 title=f"Programstatusvurdering {start_year + programme_year - 1}")
+        add_participants(session, rng, centre=level)
+        for number, indicator in enumerate(bank.indicators):
+            grade = max(1, min(6, level + rng.choice([-1, 0, 0, 1])))
+            save_consensus(session, indicator.id, grade, DEMO_CONCLUSIONS[number % 3], "", facilitator)
+        carry_over_proposals(session)
+        for number, proposal in enumerate(carried_proposals(session)):
+            set_proposal_status(proposal, ("done", "dropped", "in_progress")[number % 3])
+        for text in rng.sample(PROPOSAL_IDEAS, 2):
+            add_proposal(session, rng.choice(bank.indicators).id, text, "Programleder",
+                         date(start_year + programme_year, 6, 1), "medium")
+        set_state(session, "closed")
+    return programme
+
+
+def demo_programmes() -> list[Programme]:
+    """The demo's programmes that are in the database."""
+    from sqlalchemy import select
+
+    names = [DEMO_PROGRAMME, *(spec[0] for spec in PORTFOLIO_PROGRAMMES)]
+    return list(db.session.scalars(select(Programme).where(Programme.name.in_(names))))
+
+
 def delete_demo(programme: Programme) -> None:
-    db.session.delete(programme)
+    """Delete the demo programme and the demo's other programmes."""
+    for other in {programme, *demo_programmes()}:
+        db.session.delete(other)
     db.session.commit()

@@ -54,7 +54,7 @@ def test_demo_makes_two_years_of_reviews_with_answers_once(runner, app):
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and "already there" in again.output
     with app.app_context():
-        assert db.session.scalar(select(func.count(Programme.id))) == 1
+        assert db.session.scalar(select(func.count(Programme.id))) == 3  # two more for the portfolio
         programme = db.session.scalar(select(Programme).filter_by(name=DEMO_PROGRAMME))
         years = sorted(s.programme_year for s in programme.sessions if s.bank_id == "psv")
         assert years == [1, 2]

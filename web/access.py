@@ -23,7 +23,7 @@ VIEWER_PAGES = frozenset({
     "discussion.answers", "discussion.proposals", "discussion.follow_up",
     "exports.index", "exports.workbook", "exports.report", "exports.report_md", "exports.report_word",
     "exports.as_json", "exports.as_csv",
-    "portfolio.portfolio", "banks.session_bank",
+    "portfolio.portfolio", "portfolio.programme", "portfolio.export", "banks.session_bank",
 })
 
 
