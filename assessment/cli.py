@@ -158,7 +158,8 @@ def session_create(bank_id: str, programme_name: str, programme_year: int, meeti
 def demo_command(reset: bool) -> None:
     """Create a demo programme with two years of sessions and answers, and two more programmes with
     history for the portfolio (idempotent)."""
-    from assessment.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_PROGRAMME, create_demo, delete_demo
+    from assessment.demo import (DEMO_EMAIL, DEMO_PASSWORD, DEMO_PROGRAMME, DEMO_VIEWER_EMAIL,
+                                 DEMO_VIEWER_PASSWORD, create_demo, delete_demo)
 
     existing = db.session.scalar(select(Programme).filter_by(name=DEMO_PROGRAMME))
     if existing and not reset:
@@ -169,6 +170,8 @@ def demo_command(reset: bool) -> None:
         create_demo(today=date.today())
         existing = db.session.scalar(select(Programme).filter_by(name=DEMO_PROGRAMME))
     click.echo(f"Facilitator login: {public_url('/login')}  email {DEMO_EMAIL}  password {DEMO_PASSWORD}")
+    click.echo(f"Viewer login (read-only, names hidden): email {DEMO_VIEWER_EMAIL}  "
+               f"password {DEMO_VIEWER_PASSWORD}")
     click.echo(f"Portfolio of the demo's programmes over the years: {public_url('/portfolio')}")
     for session in existing.sessions:
         click.echo(f"  {session.title} (year {session.programme_year}, {session.state}): "

@@ -9,7 +9,7 @@ from typing import Any
 from assessment.banks import Bank, Question, get_bank
 from assessment.question_types import question_type
 from assessment.extensions import db
-from assessment.facilitators import create_facilitator, find_facilitator, grant_access
+from assessment.facilitators import create_facilitator, find_facilitator, grant_access, share_read_only
 from assessment.facilitation import (add_proposal, carried_proposals, carry_over_proposals, save_consensus,
                                      set_proposal_status, set_state)
 from assessment.models import Answer, Facilitator, Participant, Programme, ReviewSession, utcnow
@@ -19,6 +19,9 @@ from assessment.rules import is_shown
 DEMO_PROGRAMME = "Demo: Fjordvik omstillingsprogram"
 DEMO_EMAIL = "demo@example.org"
 DEMO_PASSWORD = "demo-facilitator"
+# A viewer who follows all the demo's programmes read-only (Innovasjon Norge's observer, say).
+DEMO_VIEWER_EMAIL = "observator@example.org"
+DEMO_VIEWER_PASSWORD = "demo-observator"
 
 PEOPLE = [
     ("Kari Nordmann", "leadership"),
@@ -135,8 +138,11 @@ def create_demo(today: date) -> Programme:
     fact_sheet = create_session(programme, get_bank("fact-sheet"), 2, today - timedelta(days=10),
                                 title="Faktaark år 2")
     add_participants(fact_sheet, rng, centre=4, count=1)
-    for spec in PORTFOLIO_PROGRAMMES:
-        _portfolio_programme(today, rng, facilitator, *spec)
+    others = [_portfolio_programme(today, rng, facilitator, *spec) for spec in PORTFOLIO_PROGRAMMES]
+    viewer = (find_facilitator(DEMO_VIEWER_EMAIL)
+              or create_facilitator(DEMO_VIEWER_EMAIL, DEMO_VIEWER_PASSWORD, "Demo Observatør", viewer=True))
+    for followed in (programme, *others):
+        share_read_only(followed, viewer.email)
     return programme
 
 

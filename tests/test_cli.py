@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from assessment.demo import DEMO_PROGRAMME
 from assessment.extensions import db
 from assessment.models import Answer, Participant, Programme, ReviewSession
-from tests.helpers import login, make_facilitator, page_text, post_form
+from tests.helpers import csrf_token, login, make_facilitator, page_text, post_form
 
 
 def test_session_create_prints_a_join_link_that_opens_the_form(runner, client, app):
@@ -74,3 +74,17 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(runner):
     is missing from the migrations, and the migrations leave nothing the models do not have."""
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_demo_viewer_follows_every_demo_programme_read_only(runner, client):
+    result = runner.invoke(args=["demo"])
+    email, password = re.search(r"Viewer login \(read-only, names hidden\): email (\S+)  password (\S+)",
+                                result.output).groups()
+    login(client, email, password)
+    page = client.get("/portfolio").get_data(as_text=True)
+    for name in ("Fjordvik", "Elvdal", "Nordnes"):
+        assert name in page
+    programme_id = re.search(r'/portfolio/programme/(\d+)', page).group(1)
+    assert client.get(f"/portfolio/programme/{programme_id}").status_code == 200
+    form = client.get("/programmes").get_data(as_text=True)
+    assert client.post("/programmes", data={"name": "Nytt", "csrf_token": csrf_token(form)}).status_code == 403
