@@ -199,6 +199,21 @@ def share_version(version: BankVersion, colleagues: list[Facilitator]) -> None:
     db.session.commit()
 
 
+def revoke_share(version: BankVersion, colleague: Facilitator) -> None:
+    """The colleague no longer sees the version nor offers it for new sessions; sessions made from
+    it keep their own copy of the bank."""
+    if colleague in version.shared_with:
+        version.shared_with.remove(colleague)
+    db.session.commit()
+
+
+def delete_version(version: BankVersion) -> None:
+    """Delete an uploaded version (and its shares). Sessions made from it run on, on their own copy
+    of the bank (their snapshot); the shipped files are never rows here."""
+    db.session.delete(version)
+    db.session.commit()
+
+
 # ---------------------------------------------------------------- what a facilitator may see
 
 def _visible(facilitator: Facilitator):
