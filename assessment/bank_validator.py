@@ -466,5 +466,5 @@ def _join(place: str, key: str) -> str:
 def _kind(value: Any) -> str:
     """What a value is, in words translated with the message it is in."""
     kinds = {dict: N_("a mapping"), list: N_("a list"), str: N_("a text"), bool: N_("true/false"),
-             type(None): N_("nothing"), int: N_("a whole number"), float: N_("a number")}
+             type(None): N_("nothing")}
     return Word(kinds[type(value)]) if type(value) in kinds else type(value).__name__
