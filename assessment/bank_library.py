@@ -28,6 +28,7 @@ from assessment.banks import Bank, build_bank, load_banks, parse_bank
 from assessment.errors import UserError
 from assessment.extensions import db
 from assessment.facilitators import find_facilitator
+from assessment.i18n import N_
 from assessment.models import BankUpload, BankVersion, Facilitator, bank_version_share, utcnow
 
 MAX_BANK_FILE = 2 * 1024 * 1024        # bytes of an uploaded bank file
@@ -88,7 +89,7 @@ def _read_yaml(content: bytes, filename: str) -> tuple[Bank | None, list[Problem
     try:
         # Anchors and aliases could make a small file expand beyond any memory: a bank needs none.
         if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
-            return None, [Problem(filename, "(file)", "uses YAML aliases (*name); write the values out")]
+            return None, [Problem.of(filename, "(file)", N_("uses YAML aliases (*name); write the values out"))]
     except yaml.YAMLError:
         pass  # parse_bank reports the syntax error with its line
     try:
@@ -196,6 +197,21 @@ def share_version(version: BankVersion, colleagues: list[Facilitator]) -> None:
     for colleague in colleagues:
         if colleague.id != version.owner_id and colleague not in version.shared_with:
             version.shared_with.append(colleague)
+    db.session.commit()
+
+
+def revoke_share(version: BankVersion, colleague: Facilitator) -> None:
+    """The colleague no longer sees the version nor offers it for new sessions; sessions made from
+    it keep their own copy of the bank."""
+    if colleague in version.shared_with:
+        version.shared_with.remove(colleague)
+    db.session.commit()
+
+
+def delete_version(version: BankVersion) -> None:
+    """Delete an uploaded version (and its shares). Sessions made from it run on, on their own copy
+    of the bank (their snapshot); the shipped files are never rows here."""
+    db.session.delete(version)
     db.session.commit()
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from assessment.i18n import N_, translate
 from assessment.models import ROLE_GROUPS
 from assessment.question_types import QUESTION_TYPES
 
@@ -26,16 +27,46 @@ def same_value(answer: Any, value: Any) -> bool:
 
 
 
+class Word(str):
+    """A word inside a problem's message that is translated with it (its text is marked N_)."""
+
+
+def message_params(params: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(params.items()))
+
+
+def fill(template: str, params: tuple[tuple[str, Any], ...], lang: str | None = None) -> str:
+    """A problem's message from its template (an N_-marked English text) and parameters: English
+    without `lang`, else translated, Word parameters with it."""
+    if lang is None:
+        return template % dict(params) if params else template
+    values = {k: translate(v, lang) if isinstance(v, Word) else v for k, v in params}
+    return translate(template, lang) % values if values else translate(template, lang)
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str
     place: str
-    message: str
+    message: str          # in English, as the command line shows it
     line: int | None = None
     # The data path of what is wrong, such as ("sections", 2, "questions", 4, "scale"): a reader
     # of another format (a workbook) turns it into its own location, `cell` ("survey!C14").
     path: tuple[str | int, ...] = ()
     cell: str | None = None
+    template: str = ""    # the message's N_-marked id, when it has one, and its parameters
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, file: str, place: str, template: str, line: int | None = None,
+           path: tuple[str | int, ...] = (), cell: str | None = None, **params) -> Problem:
+        """A problem whose message is a template (marked N_) filled with `params`."""
+        pairs = message_params(params)
+        return cls(file, place, fill(template, pairs), line, path, cell, template, pairs)
+
+    def text(self, lang: str) -> str:
+        """The message in the interface language `lang`."""
+        return fill(self.template, self.params, lang) if self.template else self.message
 
     def __str__(self) -> str:
         if self.cell:
@@ -84,10 +115,12 @@ class _Validator:
     # -- reporting
 
     path_of = staticmethod(place_path)
+    word = Word
 
-    def error(self, place: str, message: str, path: tuple[str | int, ...] | None = None) -> None:
-        self.problems.append(Problem(self.filename, place, message, self._line(place),
-                                     place_path(place) if path is None else path))
+    def error(self, place: str, template: str, path: tuple[str | int, ...] | None = None, **params) -> None:
+        """Report a problem: `template` is an N_-marked English message with %(name)s `params`."""
+        self.problems.append(Problem.of(self.filename, place, template, self._line(place),
+                                        place_path(place) if path is None else path, **params))
 
     def _line(self, place: str) -> int | None:
         """The 1-based line of the node at `place` in the YAML source, as near as it exists."""
@@ -114,28 +147,29 @@ class _Validator:
 
     def mapping(self, value: Any, place: str) -> bool:
         if not isinstance(value, dict):
-            self.error(place, f"must be a mapping, got {_kind(value)}")
+            self.error(place, N_("must be a mapping, got %(kind)s"), kind=_kind(value))
             return False
         return True
 
     def keys(self, value: dict, place: str, allowed: set[str], required: set[str]) -> None:
         for key in value:
             if key not in allowed:
-                self.error(_join(place, key), f"unknown key '{key}'; allowed: {', '.join(sorted(allowed))}")
+                self.error(_join(place, key), N_("unknown key '%(key)s'; allowed: %(allowed)s"), key=key,
+                           allowed=", ".join(sorted(allowed)))
         for key in sorted(required - set(value)):
-            self.error(place, f"missing required key '{key}'", place_path(place) + (key,))
+            self.error(place, N_("missing required key '%(key)s'"), place_path(place) + (key,), key=key)
 
     def text(self, value: Any, place: str) -> None:
         if not self.mapping(value, place):
             return
         for key in value:
             if key not in LANGUAGES:
-                self.error(_join(place, key), f"unknown language '{key}'; use nb and en")
+                self.error(_join(place, key), N_("unknown language '%(key)s'; use nb and en"), key=key)
         for lang in LANGUAGES:
             if lang not in value:
-                self.error(_join(place, lang), f"text missing in language '{lang}'")
+                self.error(_join(place, lang), N_("text missing in language '%(lang)s'"), lang=lang)
             elif not isinstance(value[lang], str) or not value[lang].strip():
-                self.error(_join(place, lang), f"text in '{lang}' must be a non-empty string")
+                self.error(_join(place, lang), N_("text in '%(lang)s' must be a non-empty string"), lang=lang)
 
     def optional_text(self, value: dict, key: str, place: str) -> None:
         if key in value and value[key] is not None:
@@ -144,29 +178,31 @@ class _Validator:
     def number(self, value: Any, place: str, integer: bool = False) -> bool:
         ok = isinstance(value, int) if integer else isinstance(value, (int, float))
         if not ok or isinstance(value, bool):
-            self.error(place, f"must be {'a whole number' if integer else 'a number'}, got {_kind(value)}")
+            self.error(place, N_("must be a whole number, got %(kind)s") if integer
+                       else N_("must be a number, got %(kind)s"), kind=_kind(value))
             return False
         return True
 
     def boolean(self, value: dict, key: str, place: str) -> None:
         if key in value and not isinstance(value[key], bool):
-            self.error(_join(place, key), f"must be true or false, got {_kind(value[key])}")
+            self.error(_join(place, key), N_("must be true or false, got %(kind)s"), kind=_kind(value[key]))
 
     # -- the bank
 
     def validate(self, data: Any) -> list[Problem]:
         if not isinstance(data, dict):
-            self.error("(top)", f"a bank must be a mapping at the top level, got {_kind(data)}")
+            self.error("(top)", N_("a bank must be a mapping at the top level, got %(kind)s"), kind=_kind(data))
             return self.problems
         if isinstance(data.get("scales"), dict):
             self.named_scales = data["scales"]
         self.keys(data, "(top)", TOP_KEYS, {"id", "version", "kind", "title", "sections"})
         if "id" in data and not (isinstance(data["id"], str) and BANK_ID.match(data["id"])):
-            self.error("id", "must be lowercase letters, digits and dashes")
+            self.error("id", N_("must be lowercase letters, digits and dashes"))
         if "version" in data and not isinstance(data["version"], (str, int, float)):
-            self.error("version", "must be a text such as \"2026.1\"")
+            self.error("version", N_("must be a text such as \"2026.1\""))
         if "kind" in data and data["kind"] not in KINDS:
-            self.error("kind", f"unknown kind '{data['kind']}'; use one of {', '.join(KINDS)}")
+            self.error("kind", N_("unknown kind '%(kind)s'; use one of %(kinds)s"), kind=data["kind"],
+                       kinds=", ".join(KINDS))
         if "title" in data:
             self.text(data["title"], "title")
         self.optional_text(data, "intro", "")
@@ -180,7 +216,7 @@ class _Validator:
                 for q in (s.get("questions") or []) if isinstance(s.get("questions"), list)
             ) if isinstance(data["sections"], list) else False
             if uses_groups and not data.get("scoring"):
-                self.error("scoring", "required when questions have a group")
+                self.error("scoring", N_("required when questions have a group"))
         return self.problems
 
     def validate_named_scales(self, scales: Any) -> set[str]:
@@ -188,7 +224,7 @@ class _Validator:
             return set()
         for name, scale in scales.items():
             if not ITEM_ID.match(name):
-                self.error(f"scales.{name}", "scale names must be lowercase letters, digits and _")
+                self.error(f"scales.{name}", N_("scale names must be lowercase letters, digits and _"))
             self.validate_scale(scale, f"scales.{name}")
         return set(scales)
 
@@ -205,22 +241,22 @@ class _Validator:
         if lo is None or hi is None:
             return
         if lo >= hi:
-            self.error(f"{place}.max", f"must be greater than min ({lo}), got {hi}")
+            self.error(f"{place}.max", N_("must be greater than min (%(low)s), got %(high)s"), low=lo, high=hi)
             return
         if hi - lo + 1 > MAX_SCALE_LEVELS:
-            self.error(f"{place}.max", f"a scale has at most {MAX_SCALE_LEVELS} levels")
+            self.error(f"{place}.max", N_("a scale has at most %(num)d levels"), num=MAX_SCALE_LEVELS)
             return
         labels = scale.get("labels")
         if labels is None or not self.mapping(labels, f"{place}.labels"):
             return
         for level in range(lo, hi + 1):
             if str(level) not in labels:
-                self.error(f"{place}.labels", f"no label for level {level}")
+                self.error(f"{place}.labels", N_("no label for level %(level)s"), level=level)
             else:
                 self.text(labels[str(level)], f"{place}.labels.{level}")
         for key in labels:
             if not (key.lstrip("-").isdigit() and lo <= int(key) <= hi):
-                self.error(f"{place}.labels.{key}", f"label for a level outside {lo}-{hi}")
+                self.error(f"{place}.labels.{key}", N_("label for a level outside %(low)s-%(high)s"), low=lo, high=hi)
 
     def validate_scoring(self, scoring: Any) -> set[str]:
         if scoring is None or not self.mapping(scoring, "scoring"):
@@ -230,11 +266,11 @@ class _Validator:
         if isinstance(scoring.get("groups"), dict) and scoring["groups"]:
             for name, label in scoring["groups"].items():
                 if not ITEM_ID.match(name):
-                    self.error(f"scoring.groups.{name}", "group names must be lowercase letters, digits and _")
+                    self.error(f"scoring.groups.{name}", N_("group names must be lowercase letters, digits and _"))
                 self.text(label, f"scoring.groups.{name}")
                 groups.add(name)
         elif "groups" in scoring:
-            self.error("scoring.groups", "must be a non-empty mapping of group name to label")
+            self.error("scoring.groups", N_("must be a non-empty mapping of group name to label"))
         weights = scoring.get("weights")
         if "weights" in scoring:
             self.validate_weights(weights, groups)
@@ -243,12 +279,12 @@ class _Validator:
             self.keys(divergence, "scoring.divergence", {"range", "stdev", "split"}, set())
             for key, value in divergence.items():
                 if self.number(value, f"scoring.divergence.{key}") and value <= 0:
-                    self.error(f"scoring.divergence.{key}", "must be greater than 0")
+                    self.error(f"scoring.divergence.{key}", N_("must be greater than 0"))
         return groups
 
     def validate_weights(self, weights: Any, groups: set[str]) -> None:
         if not isinstance(weights, list) or not weights:
-            self.error("scoring.weights", "must be a list of rows with years and a weight per group")
+            self.error("scoring.weights", N_("must be a list of rows with years and a weight per group"))
             return
         seen: dict[int, int] = {}
         for i, row in enumerate(weights):
@@ -256,18 +292,19 @@ class _Validator:
             if not self.mapping(row, place):
                 continue
             if "years" not in row:
-                self.error(place, "missing required key 'years'")
+                self.error(place, N_("missing required key '%(key)s'"), key="years")
                 continue
             years = row["years"]
             if not isinstance(years, list) or not years or not all(
                     isinstance(y, int) and not isinstance(y, bool) for y in years):
-                self.error(f"{place}.years", "must be a list of programme years such as [1, 2]")
+                self.error(f"{place}.years", N_("must be a list of programme years such as [1, 2]"))
                 continue
             for year in years:
                 if year not in PROGRAMME_YEARS:
-                    self.error(f"{place}.years", f"programme year {year} is outside 1-6")
+                    self.error(f"{place}.years", N_("programme year %(year)s is outside 1-6"), year=year)
                 elif year in seen:
-                    self.error(f"{place}.years", f"year {year} is already in scoring.weights[{seen[year]}]")
+                    self.error(f"{place}.years", N_("year %(year)s is already in scoring.weights[%(row)s]"), year=year,
+                               row=seen[year])
                 else:
                     seen[year] = i
             total = 0.0
@@ -275,23 +312,25 @@ class _Validator:
                 if key == "years":
                     continue
                 if key not in groups:
-                    self.error(f"{place}.{key}", f"unknown group '{key}'; declared: {', '.join(sorted(groups))}")
+                    self.error(f"{place}.{key}", N_("unknown group '%(group)s'; declared: %(groups)s"), group=key,
+                               groups=", ".join(sorted(groups)))
                     continue
                 if self.number(value, f"{place}.{key}"):
                     if value < 0:
-                        self.error(f"{place}.{key}", "a weight cannot be negative")
+                        self.error(f"{place}.{key}", N_("a weight cannot be negative"))
                     total += value
             for group in sorted(groups - set(row)):
-                self.error(place, f"no weight for group '{group}'")
+                self.error(place, N_("no weight for group '%(group)s'"), group=group)
             if abs(total - 1.0) > 1e-6:
-                self.error(place, f"weights must add up to 1, they add up to {round(total, 6)}")
+                self.error(place, N_("weights must add up to 1, they add up to %(total)s"), total=round(total, 6))
         missing = [y for y in PROGRAMME_YEARS if y not in seen]
         if missing:
-            self.error("scoring.weights", f"no weights for programme year(s) {', '.join(map(str, missing))}")
+            self.error("scoring.weights", N_("no weights for programme year(s) %(years)s"),
+                       years=", ".join(map(str, missing)))
 
     def validate_sections(self, sections: Any, scales: set[str], groups: set[str]) -> None:
         if not isinstance(sections, list) or not sections:
-            self.error("sections", "must be a non-empty list of sections")
+            self.error("sections", N_("must be a non-empty list of sections"))
             return
         section_ids: set[str] = set()
         earlier: dict[str, dict] = {}  # questions seen so far, for conditions
@@ -303,9 +342,9 @@ class _Validator:
             sid = section.get("id")
             if "id" in section:
                 if not (isinstance(sid, str) and ITEM_ID.match(sid)):
-                    self.error(f"{place}.id", "must start with a letter and hold only a-z, 0-9 and _")
+                    self.error(f"{place}.id", N_("must start with a letter and hold only a-z, 0-9 and _"))
                 elif sid in section_ids:
-                    self.error(f"{place}.id", f"duplicate section id '{sid}'")
+                    self.error(f"{place}.id", N_("duplicate section id '%(id)s'"), id=sid)
                 section_ids.add(sid)
             if "title" in section:
                 self.text(section["title"], f"{place}.title")
@@ -315,7 +354,7 @@ class _Validator:
             questions = section.get("questions")
             if "questions" in section:
                 if not isinstance(questions, list) or not questions:
-                    self.error(f"{place}.questions", "must be a non-empty list of questions")
+                    self.error(f"{place}.questions", N_("must be a non-empty list of questions"))
                     continue
                 for j, question in enumerate(questions):
                     self.validate_question(question, f"{place}.questions[{j}]", scales, groups, earlier)
@@ -330,18 +369,19 @@ class _Validator:
         for key in sorted(set(q) - QUESTION_KEYS - extra):
             owners = [name for name, other in QUESTION_TYPES.items() if key in other.keys]
             if owners and qtype in QUESTION_TYPES:
-                self.error(_join(place, key), f"'{key}' is not used by {qtype} questions, only by "
-                                              f"{', '.join(owners)}")
+                self.error(_join(place, key), N_("'%(key)s' is not used by %(type)s questions, only by %(owners)s"),
+                           key=key, type=qtype, owners=", ".join(owners))
                 q = {k: v for k, v in q.items() if k != key}
         self.keys(q, place, QUESTION_KEYS | extra, {"id", "type", "label"})
         qid = q.get("id")
         if "id" in q:
             if not (isinstance(qid, str) and ITEM_ID.match(qid)):
-                self.error(f"{place}.id", "must start with a letter and hold only a-z, 0-9 and _")
+                self.error(f"{place}.id", N_("must start with a letter and hold only a-z, 0-9 and _"))
             elif qid in earlier:
-                self.error(f"{place}.id", f"duplicate question id '{qid}'")
+                self.error(f"{place}.id", N_("duplicate question id '%(id)s'"), id=qid)
         if "type" in q and qtype not in QUESTION_TYPES:
-            self.error(f"{place}.type", f"unknown type '{qtype}'; use one of {', '.join(QUESTION_TYPES)}")
+            self.error(f"{place}.type", N_("unknown type '%(type)s'; use one of %(types)s"), type=qtype,
+                       types=", ".join(QUESTION_TYPES))
         if "label" in q:
             self.text(q["label"], f"{place}.label")
         self.optional_text(q, "help", place)
@@ -349,10 +389,10 @@ class _Validator:
         if "group" in q:
             indicator_types = [name for name, other in QUESTION_TYPES.items() if other.can_be_indicator]
             if kind is not None and not kind.can_be_indicator:
-                self.error(f"{place}.group", f"only {', '.join(indicator_types)} questions can be "
-                                             "indicators with a group")
+                self.error(f"{place}.group", N_("only %(types)s questions can be indicators with a group"),
+                           types=", ".join(indicator_types))
             elif q["group"] not in groups:
-                self.error(f"{place}.group", f"group '{q['group']}' is not declared in scoring.groups")
+                self.error(f"{place}.group", N_("group '%(group)s' is not declared in scoring.groups"), group=q["group"])
         if "discuss" in q:
             self.validate_discuss(q, kind, place)
         if "roles" in q:
@@ -371,40 +411,42 @@ class _Validator:
             return
         summarised = [name for name, other in QUESTION_TYPES.items() if other.can_be_indicator]
         if kind is not None and not kind.can_be_indicator:
-            self.error(f"{place}.discuss", f"only {', '.join(summarised)} questions have statistics to "
-                                           "discuss; record an agreed answer on the answers page instead")
+            self.error(f"{place}.discuss", N_("only %(types)s questions have statistics to discuss; record an "
+                                              "agreed answer on the answers page instead"),
+                       types=", ".join(summarised))
         elif "group" in q:
-            self.error(f"{place}.discuss", "an indicator (a question with a group) is on the agenda "
-                                           "already; remove 'discuss'")
+            self.error(f"{place}.discuss", N_("an indicator (a question with a group) is on the agenda already; "
+                                              "remove 'discuss'"))
 
     def roles(self, value: Any, place: str) -> None:
         """A list of the role groups a question or section is addressed to."""
         if not isinstance(value, list) or not value:
-            self.error(place, f"must be a non-empty list of role groups ({', '.join(ROLE_GROUPS)}), "
-                              f"got {_kind(value)}")
+            self.error(place, N_("must be a non-empty list of role groups (%(roles)s), got %(kind)s"),
+                       roles=", ".join(ROLE_GROUPS), kind=_kind(value))
             return
         for role in value:
             if role not in ROLE_GROUPS:
-                self.error(place, f"unknown role group {role!r}; use {', '.join(ROLE_GROUPS)}")
+                self.error(place, N_("unknown role group %(role)s; use %(roles)s"), role=repr(role),
+                           roles=", ".join(ROLE_GROUPS))
 
     def validate_condition(self, condition: Any, place: str, earlier: dict[str, dict]) -> None:
         if not self.mapping(condition, place):
             return
         self.keys(condition, place, {"question", "in", "equals"}, {"question"})
         if ("in" in condition) == ("equals" in condition):
-            self.error(place, "needs exactly one of 'in' or 'equals'")
+            self.error(place, N_("needs exactly one of 'in' or 'equals'"))
             return
         target_id = condition.get("question")
         if target_id is None:
             return
         target = earlier.get(target_id)
         if target is None:
-            self.error(f"{place}.question",
-                       f"refers to '{target_id}', which is not a question before this one")
+            self.error(f"{place}.question", N_("refers to '%(id)s', which is not a question before this one"),
+                       id=target_id)
             return
         values = condition["in"] if "in" in condition else [condition["equals"]]
         if not isinstance(values, list) or not values:
-            self.error(f"{place}.in", "must be a non-empty list of values")
+            self.error(f"{place}.in", N_("must be a non-empty list of values"))
             return
         target_kind = QUESTION_TYPES.get(target.get("type")) if isinstance(target.get("type"), str) else None
         possible = target_kind.possible_values(target, self.named_scales) if target_kind else None
@@ -413,7 +455,8 @@ class _Validator:
         for value in values:
             if not any(same_value(value, p) for p in possible):
                 key = "in" if "in" in condition else "equals"
-                self.error(f"{place}.{key}", f"'{target_id}' can never have the value {value!r}")
+                self.error(f"{place}.{key}", N_("'%(id)s' can never have the value %(value)s"), id=target_id,
+                           value=repr(value))
 
 
 def _join(place: str, key: str) -> str:
@@ -421,5 +464,7 @@ def _join(place: str, key: str) -> str:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a text", bool: "true/false",
-            type(None): "nothing"}.get(type(value), type(value).__name__)
+    """What a value is, in words translated with the message it is in."""
+    kinds = {dict: N_("a mapping"), list: N_("a list"), str: N_("a text"), bool: N_("true/false"),
+             type(None): N_("nothing")}
+    return Word(kinds[type(value)]) if type(value) in kinds else type(value).__name__

@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from assessment.bank_validator import Problem, validate_bank_data
+from assessment.i18n import N_
 from assessment.question_types import QUESTION_TYPES
 
 LANGUAGES = ("nb", "en")
@@ -52,7 +53,11 @@ _BARE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class ExpressionError(ValueError):
-    pass
+    """A show_if expression that cannot be read: an N_-marked message template and its parameters."""
+
+    def __init__(self, template: str, **params):
+        self.template, self.params = template, params
+        super().__init__(template % params if params else template)
 
 
 def format_value(value: Any) -> str:
@@ -76,7 +81,8 @@ def parse_value(text: str) -> Any:
         return float(text) if "." in text else int(text)
     if _BARE.match(text):
         return text
-    raise ExpressionError(f"{text!r} is not a value: write a number, true, false, a word or \"a text\"")
+    raise ExpressionError(N_('%(text)s is not a value: write a number, true, false, a word or "a text"'),
+                          text=repr(text))
 
 
 def _levels(target: dict | None, named_scales: dict) -> list[int] | None:
@@ -118,43 +124,45 @@ def parse_condition(text: str, earlier: dict[str, dict], named_scales: dict) -> 
         try:
             value = json.loads(text)
         except ValueError as exc:
-            raise ExpressionError(f"not a condition: {exc}") from exc
+            raise ExpressionError(N_("not a condition: %(error)s"), error=str(exc)) from exc
         return value
     match = _EXPRESSION.match(text)
     if not match:
-        raise ExpressionError("write a condition such as ${plan} = 3, ${plan} <= 3 or ${plan} in (1, 2)")
+        raise ExpressionError(N_("write a condition such as ${plan} = 3, ${plan} <= 3 or ${plan} in (1, 2)"))
     name, operator, rest = match.groups()
     if operator == "in":
         if not (rest.startswith("(") and rest.endswith(")")):
-            raise ExpressionError("after 'in', list the values in brackets: in (1, 2, 3)")
+            raise ExpressionError(N_("after 'in', list the values in brackets: in (1, 2, 3)"))
         inner = rest[1:-1]
         values, position = [], 0
         while position < len(inner):
             item = _VALUE.match(inner, position)
             if not item:
-                raise ExpressionError(f"cannot read the values {inner!r}")
+                raise ExpressionError(N_("cannot read the values %(values)s"), values=repr(inner))
             values.append(parse_value(item.group(1)))
             position = item.end()
             if position < len(inner):
                 if inner[position] != ",":
-                    raise ExpressionError(f"separate the values with commas: {inner!r}")
+                    raise ExpressionError(N_("separate the values with commas: %(values)s"), values=repr(inner))
                 position += 1
         return {"question": name, "in": values}
     value = parse_value(rest) if rest else None
     if rest == "" :
-        raise ExpressionError(f"a value is missing after '{operator}'")
+        raise ExpressionError(N_("a value is missing after '%(operator)s'"), operator=operator)
     if operator in ("=", "=="):
         return {"question": name, "equals": value}
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ExpressionError(f"'{operator}' compares with a whole number, a level of a scale")
+        raise ExpressionError(N_("'%(operator)s' compares with a whole number, a level of a scale"),
+                              operator=operator)
     levels = _levels(earlier.get(name), named_scales)
     if levels is None:
-        raise ExpressionError(f"'{operator}' works on a scale question before this one; "
-                              f"'{name}' is not one (use = or in)")
+        raise ExpressionError(N_("'%(operator)s' works on a scale question before this one; '%(name)s' is "
+                                 "not one (use = or in)"), operator=operator, name=name)
     chosen = [level for level in levels if {"<=": level <= value, ">=": level >= value,
                                             "<": level < value, ">": level > value}[operator]]
     if not chosen:
-        raise ExpressionError(f"no level of '{name}' is {operator} {value}")
+        raise ExpressionError(N_("no level of '%(name)s' is %(operator)s %(value)s"), name=name,
+                              operator=operator, value=value)
     return {"question": name, "in": chosen}
 
 
@@ -384,8 +392,9 @@ class _Reader:
         self.cells: dict[Path_, str] = {}
         self.problems: list[Problem] = []
 
-    def problem(self, cell: str, message: str) -> None:
-        self.problems.append(Problem(self.filename, cell, message, cell=cell))
+    def problem(self, cell: str, template: str, **params) -> None:
+        """Report a problem at `cell`: `template` is an N_-marked message with %(name)s `params`."""
+        self.problems.append(Problem.of(self.filename, cell, template, cell=cell, **params))
 
     def put(self, target: dict, path: Path_, column: str, value: Any, cell: str,
             convert=lambda v: v) -> None:
@@ -407,7 +416,8 @@ class _Reader:
         settings = _Rows(self.book, "settings")
         self.cells[()] = settings.first_cell
         if not settings.present:
-            self.problem("settings!A1", "the workbook has no 'settings' sheet (id, version, kind, title::nb, title::en)")
+            self.problem("settings!A1", N_("the workbook has no 'settings' sheet (id, version, kind, title::nb, "
+                                           "title::en)"))
         divergence: dict[str, Any] = {}
         for r, row in settings.rows[:1]:
             self.cells[()] = f"settings!A{r}"
@@ -419,7 +429,7 @@ class _Reader:
                 else:
                     self.put(data, (), column, value, cell, _json_or)
         for r, _row in settings.rows[1:]:
-            self.problem(f"settings!A{r}", "the settings sheet has one row of values, under its header")
+            self.problem(f"settings!A{r}", N_("the settings sheet has one row of values, under its header"))
 
         scales = self.read_scales()
         if scales["named"]:
@@ -450,8 +460,8 @@ class _Reader:
                 cells = self.cells
                 path = ("scales", name)
             else:
-                self.problem(f"scales!A{r}", "name the scale in the 'scale' column (or the question "
-                                             "of its own scale in 'question')")
+                self.problem(f"scales!A{r}", N_("name the scale in the 'scale' column (or the question of its own "
+                                                "scale in 'question')"))
                 continue
             cells.setdefault(path, row.get("scale", row.get("question"))[1])
             level = row.get("level")
@@ -460,7 +470,8 @@ class _Reader:
                 if column in ("scale", "question", "level") or column in label_columns:
                     continue
                 if column in scale:
-                    self.problem(cell, f"'{column}' of scale '{name or question}' is given twice")
+                    self.problem(cell, N_("'%(column)s' of scale '%(scale)s' is given twice"), column=column,
+                                 scale=name or question)
                     continue
                 convert = _boolean if column in BOOLEANS else _json_or
                 scale[column] = convert(value)
@@ -470,7 +481,8 @@ class _Reader:
                 cells.setdefault(path + ("labels",), level[1])
                 key = str(level[0])
                 if key in labels:
-                    self.problem(level[1], f"level {key} of scale '{name or question}' has two rows")
+                    self.problem(level[1], N_("level %(level)s of scale '%(scale)s' has two rows"), level=key,
+                                 scale=name or question)
                     continue
                 labels[key] = {}
                 cells[path + ("labels", key)] = level[1]
@@ -479,7 +491,7 @@ class _Reader:
                     labels[key][lang] = value if isinstance(value, str) else str(value)
                     cells[path + ("labels", key, lang)] = cell
             elif label_columns:
-                self.problem(f"scales!A{r}", "a label row needs its level in the 'level' column")
+                self.problem(f"scales!A{r}", N_("a label row needs its level in the 'level' column"))
         self.inline_cells = {q: cells for q, (_s, cells) in inline.items()}
         return {"named": named, "inline": {q: s for q, (s, _c) in inline.items()}}
 
@@ -487,7 +499,7 @@ class _Reader:
         lists: dict[str, list[tuple[dict, dict]]] = {}
         for r, row in _Rows(self.book, "choices").rows:
             if "list_name" not in row:
-                self.problem(f"choices!A{r}", "name the list in the 'list_name' column")
+                self.problem(f"choices!A{r}", N_("name the list in the 'list_name' column"))
                 continue
             option: dict[str, Any] = {}
             cells: dict[Path_, str] = {(): row["list_name"][1]}
@@ -511,7 +523,7 @@ class _Reader:
         choices = self.read_choices()
         sheet = _Rows(self.book, "survey")
         if not sheet.present:
-            self.problem("survey!A1", "the workbook has no 'survey' sheet")
+            self.problem("survey!A1", N_("the workbook has no 'survey' sheet"))
         sections: list[dict] = []
         section: dict | None = None
         earlier: dict[str, dict] = {}
@@ -520,7 +532,8 @@ class _Reader:
             kind_text = str(kind[0]).strip().lower().replace("_", " ") if kind[0] is not None else ""
             if kind_text == BEGIN:
                 if section is not None:
-                    self.problem(kind[1], f"step '{section.get('id')}' has no 'end step' row before this step begins")
+                    self.problem(kind[1], N_("step '%(step)s' has no 'end step' row before this step begins"),
+                                 step=section.get("id"))
                 section = {}
                 sections.append(section)
                 path: Path_ = ("sections", len(sections) - 1)
@@ -536,12 +549,12 @@ class _Reader:
                 continue
             if kind_text == END:
                 if section is None:
-                    self.problem(kind[1], "an 'end step' row without a 'begin step' before it")
+                    self.problem(kind[1], N_("an 'end step' row without a 'begin step' before it"))
                 section = None
                 continue
             if section is None:
-                self.problem(kind[1], "a question outside a step: put 'begin step' and 'end step' rows "
-                                      "around the questions of each step")
+                self.problem(kind[1], N_("a question outside a step: put 'begin step' and 'end step' rows around "
+                                         "the questions of each step"))
                 continue
             path = ("sections", len(sections) - 1, "questions", len(section["questions"]))
             q: dict[str, Any] = {}
@@ -561,12 +574,12 @@ class _Reader:
                     try:
                         q["show_if"] = parse_condition(value, earlier, named_scales)
                     except ExpressionError as exc:
-                        self.problem(cell, str(exc))
+                        self.problem(cell, exc.template, **exc.params)
                 elif column == "choices":
                     self.cells[path + ("options",)] = cell
                     options = choices.get(str(value))
                     if options is None:
-                        self.problem(cell, f'no list "{value}" in the choices sheet')
+                        self.problem(cell, N_('no list "%(list)s" in the choices sheet'), list=value)
                         continue
                     q["options"] = []
                     for k, (option, cells) in enumerate(options):
@@ -590,7 +603,7 @@ class _Reader:
                 earlier.setdefault(qid, q)
         if section is not None:
             self.problem(f"survey!A{sheet.rows[-1][0] + 1 if sheet.rows else 2}",
-                         f"step '{section.get('id')}' has no 'end step' row")
+                         N_("step '%(step)s' has no 'end step' row"), step=section.get("id"))
         return sections
 
     def read_scoring(self) -> dict[str, Any]:
@@ -601,7 +614,7 @@ class _Reader:
         groups: dict[str, Any] = {}
         for r, row in groups_sheet.rows:
             if "group" not in row:
-                self.problem(f"groups!A{r}", "name the group in the 'group' column")
+                self.problem(f"groups!A{r}", N_("name the group in the 'group' column"))
                 continue
             name = str(row["group"][0])
             label: dict[str, Any] = {}
@@ -632,7 +645,8 @@ def read_workbook(content: bytes, filename: str = "<workbook>") -> WorkbookBank:
     try:
         book = load_workbook(io.BytesIO(content), read_only=False, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        return WorkbookBank({}, {}, [Problem(filename, "(file)", f"not an xlsx workbook: {exc}")], False)
+        return WorkbookBank({}, {}, [Problem.of(filename, "(file)", N_("not an xlsx workbook: %(error)s"),
+                                                error=str(exc))], False)
     reader = _Reader(book, filename)
     data = reader.read()
     readable = "settings" in book.sheetnames and "survey" in book.sheetnames

@@ -17,6 +17,7 @@ import yaml
 from flask import current_app, has_app_context
 
 from assessment.bank_validator import BankError, Problem, same_value, validate_bank_data
+from assessment.i18n import N_
 from assessment.question_types import QUESTION_TYPES
 
 BANKS_DIR = Path(__file__).resolve().parent.parent / "question_banks"
@@ -234,8 +235,8 @@ def parse_bank(text: str, filename: str = "<bank>") -> Bank:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise BankError([Problem(filename, f"line {line}" if line else "(file)",
-                                 f"not valid YAML: {problem}", line)]) from exc
+        raise BankError([Problem.of(filename, f"line {line}" if line else "(file)",
+                                    N_("not valid YAML: %(problem)s"), line, problem=problem)]) from exc
     # JSON-normalise once: scale level keys become strings, dates become ISO text.
     data = json.loads(json.dumps(raw, default=str))
     problems = validate_bank_data(data, filename, root)

@@ -165,15 +165,15 @@ class ScaleType(QuestionType):
     def check_keys(self, question, place, check):
         scale = question.get("scale")
         if scale is None:
-            check.error(place, "missing required key 'scale'", check.path_of(place) + ("scale",))
+            check.error(place, N_("missing required key '%(key)s'"), check.path_of(place) + ("scale",), key="scale")
         elif isinstance(scale, str):
             if scale not in check.named_scales:
-                names = ", ".join(check.named_scales) or "none"
-                check.error(f"{place}.scale", f'"{scale}" is not a scale; the scales are {names}')
+                check.error(f"{place}.scale", N_('"%(scale)s" is not a scale; the scales are %(names)s'),
+                            scale=scale, names=", ".join(check.named_scales) or check.word(N_("none")))
         else:
             check.validate_scale(scale, f"{place}.scale")
         if "comment" in question and question["comment"] not in COMMENT_MODES:
-            check.error(f"{place}.comment", f"must be one of {', '.join(COMMENT_MODES)}")
+            check.error(f"{place}.comment", N_("must be one of %(values)s"), values=", ".join(COMMENT_MODES))
 
     def build(self, question, parts):
         return {"scale": parts.scale(question["scale"]), "comment": question.get("comment", "none")}
@@ -305,7 +305,7 @@ class TextType(QuestionType):
         if "max_length" in question and check.number(question["max_length"], f"{place}.max_length",
                                                       integer=True):
             if not 1 <= question["max_length"] <= TEXT_MAX_LENGTH["long_text"]:
-                check.error(f"{place}.max_length", f"must be from 1 to {TEXT_MAX_LENGTH['long_text']}")
+                check.error(f"{place}.max_length", N_("must be from 1 to %(max)d"), max=TEXT_MAX_LENGTH["long_text"])
 
     def build(self, question, parts):
         return {"max_length": question.get("max_length")}
@@ -360,13 +360,13 @@ class NumberType(QuestionType):
         for key in ("min", "max"):
             if key in question and check.number(question[key], f"{place}.{key}"):
                 if abs(question[key]) > NUMBER_LIMIT:
-                    check.error(f"{place}.{key}", f"must be within ±{NUMBER_LIMIT}")
+                    check.error(f"{place}.{key}", N_("must be within ±%(limit)s"), limit=NUMBER_LIMIT)
         if "decimals" in question and check.number(question["decimals"], f"{place}.decimals", integer=True):
             if not 0 <= question["decimals"] <= MAX_DECIMALS:
-                check.error(f"{place}.decimals", f"must be between 0 and {MAX_DECIMALS}")
+                check.error(f"{place}.decimals", N_("must be between 0 and %(max)d"), max=MAX_DECIMALS)
         low, high = question.get("min"), question.get("max")
         if _is_number(low) and _is_number(high) and low >= high:
-            check.error(f"{place}.max", f"must be greater than min ({low})")
+            check.error(f"{place}.max", N_("must be greater than min (%(low)s)"), low=low)
         check.optional_text(question, "unit", place)
 
     def build(self, question, parts):
@@ -439,7 +439,7 @@ class PercentType(NumberType):
     def check_keys(self, question, place, check):
         if "decimals" in question and check.number(question["decimals"], f"{place}.decimals", integer=True):
             if not 0 <= question["decimals"] <= MAX_DECIMALS:
-                check.error(f"{place}.decimals", f"must be between 0 and {MAX_DECIMALS}")
+                check.error(f"{place}.decimals", N_("must be between 0 and %(max)d"), max=MAX_DECIMALS)
 
     def build(self, question, parts):
         return {"min": 0, "max": 100, "decimals": int(question.get("decimals", 0))}
@@ -569,7 +569,7 @@ def _as_date(value: Any) -> date | None:
 def check_options(options: Any, place: str, check) -> None:
     """A choice question's options: at least two, each a distinct value with a label."""
     if not isinstance(options, list) or len(options) < 2:
-        check.error(place, "must be a list of at least two options")
+        check.error(place, N_("must be a list of at least two options"))
         return
     values: set[str] = set()
     for k, option in enumerate(options):
@@ -580,9 +580,9 @@ def check_options(options: Any, place: str, check) -> None:
         value = option.get("value")
         if "value" in option:
             if not (isinstance(value, str) and OPTION_VALUE.match(value)):
-                check.error(f"{oplace}.value", "must be a quoted text of a-z, 0-9 and _")
+                check.error(f"{oplace}.value", N_("must be a quoted text of a-z, 0-9 and _"))
             elif value in values:
-                check.error(f"{oplace}.value", f"duplicate option value '{value}'")
+                check.error(f"{oplace}.value", N_("duplicate option value '%(value)s'"), value=value)
             values.add(str(value))
         if "label" in option:
             check.text(option["label"], f"{oplace}.label")

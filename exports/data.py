@@ -115,6 +115,7 @@ class SessionData:
     facilitators: list[str] = field(default_factory=list)  # the programme's owners (names, else e-mail)
     people: list[PersonRow] = field(default_factory=list)   # every participant, in joining order
     previous_grades: dict[str, int | None] = field(default_factory=dict)  # last year's agreed grades
+    previous_asked: frozenset[str] = frozenset()  # the indicators last year's version of the bank asked
     weights: dict[str, float] = field(default_factory=dict)  # group -> weight, this programme year
     agreed: dict[str, AgreedRow] = field(default_factory=dict)  # question id -> agreed answer
 
@@ -201,6 +202,7 @@ def session_data(session: ReviewSession, lang: str = "nb", with_programme: bool 
         facilitators=_facilitators(session),
         people=[PersonRow(p.name if names else "", p.role_group) for p, _given in answers],
         previous_grades=previous_grades,
+        previous_asked=frozenset(q.id for q in previous.bank.indicators) if previous else frozenset(),
         weights=bank.scoring.weights_for_year(session.programme_year) if bank.scoring else {},
         agreed=agreed,
     )

@@ -34,6 +34,7 @@ TEXTS = {
     "this_year": N_("This year"),
     "last_year_grade": N_("Last year"),
     "change": N_("Change"),
+    "not_asked_last_year": N_("not asked last year"),
     "weights": N_("Weights and weighted total"),
     "weight": N_("Weight"),
     "group_mean": N_("Mean of the common grades"),
@@ -349,9 +350,15 @@ def build_report(data: SessionData, names: bool = False) -> Report:
     else:
         method = text("method_other", lang)
 
+    def last_year(question: Question, shown: str) -> str:
+        """Last year's grade as shown; an indicator last year's version did not ask says so."""
+        if data.previous is not None and question.id not in data.previous_asked:
+            return text("not_asked_last_year", lang)
+        return shown
+
     results = [ResultRow(i.label, i.group, str(i.consensus) if i.consensus is not None else "–",
-                         str(data.previous_grades[i.question.id])
-                         if data.previous_grades.get(i.question.id) is not None else "–",
+                         last_year(i.question, str(data.previous_grades[i.question.id])
+                                   if data.previous_grades.get(i.question.id) is not None else "–"),
                          _change(i.consensus, data.previous_grades.get(i.question.id))) for i in indicators]
 
     weights, charts = [], []
@@ -383,7 +390,7 @@ def build_report(data: SessionData, names: bool = False) -> Report:
             continue
         agreed_parts.append(IndicatorPart(
             i.label, _grade(i.question, i.consensus, lang),
-            _grade(i.question, data.previous_grades.get(i.question.id), lang),
+            last_year(i.question, _grade(i.question, data.previous_grades.get(i.question.id), lang)),
             i.conclusion, i.dissent, _indicator_digest(i, rows_by_question, follow_ups.get(i.question.id, []), lang)))
 
     answer_parts = _answer_parts(data, set(attached), titled_by_session=False)

@@ -97,10 +97,53 @@ def test_an_invalid_workbook_lists_every_problem_with_its_cell(client, ctx):
     text = page_text(response)
     # The scale, the two conditions that compare with it, and the missing English label.
     assert "mini.xlsx har 4 problemer" in text
-    assert 'survey!I3 : "skala6" is not a scale' in text
-    assert "survey!H4 : '<=' works on a scale question" in text
-    assert "survey!C8 : text missing in language 'en'" in text
+    assert 'survey!I3 : «skala6» er ikke en skala; skalaene er grade6' in text
+    assert "survey!H4 : «<=» virker på et skalaspørsmål før dette; «plan» er ikke et slikt" in text
+    assert "survey!C8 : tekst mangler på språket «en»" in text
     assert db.session.scalar(select(BankUpload.id)) is None
+
+
+def test_the_problems_are_shown_in_english_when_the_interface_speaks_english(client, ctx):
+    make_facilitator()
+    login(client)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    content = workbook(mini_data(), {("survey", "plan", "scale"): "skala6", ("survey", "jobs", "label::en"): None,
+                                     ("survey", "jobs", "type"): "slider"})
+    text = page_text(upload(client, content))
+    assert "mini.xlsx has 6 problems" in text
+    assert 'survey!I3 : "skala6" is not a scale; the scales are grade6' in text
+    assert "survey!C8 : text missing in language 'en'" in text
+    assert "unknown type 'slider'; use one of scale" in text
+
+
+def test_every_kind_of_problem_a_broken_bank_has_reads_in_bokmal(client, ctx):
+    """A bank with many kinds of mistake: each message on the page is translated, none English."""
+    make_facilitator()
+    login(client)
+    data = mini_data()
+    data["colour"] = "blue"
+    data["id"] = "Mini Bank"
+    first = data["sections"][0]["questions"][0]
+    data["sections"][0]["questions"].append(json.loads(json.dumps({**first, "group": "nowhere"})))
+    data["sections"][0]["questions"][0]["required"] = "yes"
+    data["sections"][1].pop("title")
+    response = upload(client, yaml.safe_dump(data, allow_unicode=True).encode(), "mini.yaml")
+    assert response.status_code == 422
+    text = page_text(response)
+    for bokmal in ("ukjent nøkkel «colour»; tillatt:", "kan bare ha små bokstaver, sifre og bindestreker", "må være true eller "
+                   "false, fikk en tekst", "spørsmåls-id-en «plan» finnes to ganger",
+                   "gruppen «nowhere» er ikke oppgitt i scoring.groups", "mangler den påkrevde nøkkelen «title»"):
+        assert bokmal in text, bokmal
+    for english in ("unknown key", "must be", "duplicate", "is not declared", "missing required"):
+        assert english not in text, english
+
+
+def test_the_command_line_keeps_the_problems_in_english(runner, tmp_path):
+    broken = tmp_path / "mini.xlsx"
+    broken.write_bytes(workbook(mini_data(), {("survey", "plan", "scale"): "skala6"}))
+    result = runner.invoke(args=["banks", "import-xlsx", str(broken), "--output", str(tmp_path / "out.yaml")])
+    assert 'ERROR mini.xlsx: survey!I3: "skala6" is not a scale; the scales are grade6\n' in result.output
+    assert "skalaene" not in result.output and "virker på" not in result.output
 
 
 def test_an_invalid_yaml_file_names_its_line(client, ctx):
@@ -117,7 +160,7 @@ def test_yaml_aliases_are_refused(client, ctx):
     login(client)
     bomb = 'a: &a ["x","x"]\nb: &b [*a,*a]\nc: [*b,*b]\n'
     response = upload(client, bomb.encode(), "bomb.yaml")
-    assert response.status_code == 422 and "aliases" in page_text(response)
+    assert response.status_code == 422 and "bruker YAML-aliaser" in page_text(response)
 
 
 def test_a_valid_upload_is_previewed_step_by_step_in_both_languages_with_conditions(client, ctx):
@@ -338,3 +381,13 @@ def test_next_years_session_offers_the_newest_uploaded_version_of_the_same_bank(
     assert created.status_code == 302, page_text(created)[:1000]
     session = db.session.scalars(select(ReviewSession).where(ReviewSession.id != previous.id)).one()
     assert (session.bank_version, session.bank_hash) == ("2", second.hash)
+
+
+def test_a_problem_keeps_its_message_id_and_reads_in_either_language():
+    from assessment.bank_validator import validate_bank_data
+    data = mini_data()
+    data["sections"][0]["questions"][0]["required"] = ["yes"]
+    problem = validate_bank_data(json.loads(json.dumps(data)), "mini.yaml")[0]
+    assert str(problem) == "mini.yaml: sections[0].questions[0].required: must be true or false, got a list"
+    assert problem.text("en") == "must be true or false, got a list"
+    assert problem.text("nb") == "må være true eller false, fikk en liste"

@@ -100,3 +100,36 @@ def test_upload_fix_preview_save_and_walk_the_new_version(app, ctx):
         person.get_by_role("button", name="Send inn svarene").first.click()
         expect(person.get_by_text("Takk! Svarene dine er sendt inn.")).to_be_visible()
         screenshot(person, "bank-upload-participant-submitted")
+
+
+def test_the_owner_stops_sharing_and_deletes_a_version_through_its_confirmation_pages(app, ctx):
+    from assessment.facilitators import create_facilitator
+    from tests.test_bank_upload import upload_and_confirm
+    from tests.helpers import login
+
+    make_facilitator()
+    create_facilitator("kollega@example.org", "et-godt-passord", "Kari Kollega")
+    client = app.test_client()
+    login(client)
+    upload_and_confirm(client, workbook(mini_data()), colleagues="kollega@example.org")
+    with serve(app) as base, chromium() as browser:
+        page = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900},
+                                   bypass_csp=True).new_page()
+        page.goto(base + "/login")
+        page.get_by_label("E-post").fill("leder@example.org")
+        page.get_by_label("Passord").fill("et-godt-passord")
+        page.get_by_role("button", name="Logg inn").click()
+        page.goto(base + "/banks/mini")
+        assert axe_violations(page) == []
+        page.get_by_role("link", name="Slutt å dele med Kari Kollega").click()
+        expect(page.get_by_role("heading", name="Slutte å dele versjon 1 med Kari Kollega?")).to_be_visible()
+        assert axe_violations(page) == []
+        page.get_by_role("button", name="Slutt å dele med Kari Kollega").click()
+        expect(page.get_by_text("Versjon 1 deles ikke lenger med Kari Kollega.")).to_be_visible()
+        page.get_by_role("link", name="Slett versjon 1").click()
+        expect(page.get_by_text("Dette kan ikke angres.")).to_be_visible()
+        assert axe_violations(page) == []
+        screenshot(page, "bank-version-delete")
+        page.get_by_role("button", name="Slett versjon 1").click()
+        expect(page.get_by_text("Versjon 1 er slettet.")).to_be_visible()
+        assert db.session.scalar(select(BankVersion.id)) is None

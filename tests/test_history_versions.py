@@ -63,3 +63,26 @@ def test_the_workbooks_history_sheet_keeps_each_indicator_in_its_row(client, ctx
     assert sheet["B3"].comment.text.startswith("Ikke med i det årets versjon")
     assert sheet["C4"].fill.fgColor.rgb.endswith("D9D9D9")
     assert any("Grått" in str(cell.value) for cell in sheet["A"] if cell.value)
+
+
+def test_the_report_says_which_indicator_last_years_version_did_not_ask(client, ctx):
+    programme, _year1, year2 = two_years()
+    make_facilitator(programmes=[programme])
+    login(client)
+    report = client.get(f"/sessions/{year2.id}/report.md").get_data(as_text=True)
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
+            for line in report.splitlines() if line.startswith("| Planarbeid") or line.startswith("| Styret")}
+    assert rows["Planarbeid"][2:] == ["3", "+1"]
+    assert rows["Styret"][2:] == ["ikke spurt i fjor", "–"]
+    assert "(I fjor: ikke spurt i fjor)" in report  # under the indicator's own heading too
+    english = client.get(f"/sessions/{year2.id}/report.md", headers={"Accept-Language": "en"})
+    assert "| not asked last year |" in english.get_data(as_text=True)
+
+
+def test_the_first_years_report_shows_no_grade_last_year_as_a_dash(client, ctx):
+    programme, year1, _year2 = two_years()
+    make_facilitator(programmes=[programme])
+    login(client)
+    report = client.get(f"/sessions/{year1.id}/report.md").get_data(as_text=True)
+    assert "ikke spurt i fjor" not in report
+    assert any(line.startswith("| Planarbeid") and line.split("|")[4].strip() == "–" for line in report.splitlines())

@@ -23,7 +23,8 @@ def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, cl
     token = join(app.test_client(), mini)
     values = {"session_id": mini.id, "programme_id": mini.programme.id, "token": token, "number": 1,
               "code": mini.join_code, "question_id": "plan", "proposal_id": 1, "lang": "en",
-              "participant_id": mini.participants[0].id, "upload_id": 1, "bank_id": "psv", "key": "shipped"}
+              "participant_id": mini.participants[0].id, "upload_id": 1, "bank_id": "psv", "key": "shipped",
+              "facilitator_id": 1}
     checked = 0
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.endpoint == "static":

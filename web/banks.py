@@ -175,6 +175,71 @@ def share(bank_id: str, key: str):
     return redirect(url_for(".versions", bank_id=bank_id))
 
 
+def _own_version_or_403(bank_id: str, key: str):
+    """The uploaded version, if the user owns it: 404 if they may not see it, 403 for a viewer, a
+    shipped bank or a colleague's version."""
+    require_change_rights()
+    entry = _entry_or_404(bank_id, key)
+    if entry.row is None or entry.row.owner_id != current_user.id:
+        abort(403)
+    return entry
+
+
+def _confirm_page(entry, heading, explanation, button, action, note=None):
+    return render_template("facilitate/confirm.html", heading=heading, explanation=explanation,
+                           button=button, action=action, note=note, hidden=(), typed=None,
+                           context_title=entry.bank.title.get(current_language()),
+                           context_url=url_for(".versions", bank_id=entry.bank.id),
+                           back=url_for(".versions", bank_id=entry.bank.id))
+
+
+def _confirmed() -> bool:
+    return request.method == "POST" and request.form.get("confirmed") == "1"
+
+
+@bp.route("/banks/<bank_id>/versions/<key>/shares/<int:facilitator_id>/revoke", methods=["GET", "POST"])
+def revoke_share(bank_id: str, key: str, facilitator_id: int):
+    """Stop sharing a version with one colleague (asked first, then a POST)."""
+    entry = _own_version_or_403(bank_id, key)
+    colleague = next((c for c in entry.row.shared_with if c.id == facilitator_id), None)
+    if colleague is None:
+        abort(404)
+    name = colleague.name or colleague.email
+    if not _confirmed():
+        return _confirm_page(
+            entry, _("Stop sharing version %(version)s with %(name)s?", version=entry.bank.version, name=name),
+            _("%(name)s will no longer see version %(version)s or be able to choose it for a new session. "
+              "Sessions already created from it keep their copy of the bank.",
+              name=name, version=entry.bank.version),
+            _("Stop sharing with %(name)s", name=name),
+            url_for(".revoke_share", bank_id=bank_id, key=key, facilitator_id=facilitator_id),
+            note=_("You can share it with them again later."))
+    bank_library.revoke_share(entry.row, colleague)
+    flash(_("Version %(version)s is no longer shared with %(name)s.", version=entry.bank.version, name=name),
+          "success")
+    return redirect(url_for(".versions", bank_id=bank_id))
+
+
+@bp.route("/banks/<bank_id>/versions/<key>/delete", methods=["GET", "POST"])
+def delete_version(bank_id: str, key: str):
+    """Delete an uploaded version (asked first, then a POST); sessions made from it keep their copy."""
+    entry = _own_version_or_403(bank_id, key)
+    version = entry.bank.version
+    if not _confirmed():
+        return _confirm_page(
+            entry, _("Delete version %(version)s?", version=version),
+            _("Version %(version)s of %(title)s will no longer be offered for new sessions, and the "
+              "colleagues it is shared with will no longer see it. Sessions already created from it keep "
+              "their copy of the bank: their participants can go on answering and their exports stay.",
+              version=version, title=entry.bank.title.get(current_language())),
+            _("Delete version %(version)s", version=version),
+            url_for(".delete_version", bank_id=bank_id, key=key))
+    bank_library.delete_version(entry.row)
+    flash(_("Version %(version)s is deleted.", version=version), "success")
+    remaining = bank_library.versions_of(current_user, bank_id)
+    return redirect(url_for(".versions", bank_id=bank_id) if remaining else url_for(".index"))
+
+
 @bp.route("/banks/<bank_id>/versions/<key>/bank.xlsx")
 def download(bank_id: str, key: str):
     """A bank version as its workbook, ready to be edited and uploaded again."""
