@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from assessment.extensions import db
+from assessment import models
 from assessment.models import CountyAccess, Facilitator, Programme, ProgrammeAccess
 from assessment.errors import UserError
 
@@ -52,15 +53,15 @@ def authenticate(email: str, password: str) -> Facilitator | None:
     tell which email addresses have an account."""
     facilitator = find_facilitator(email)
     if facilitator is None:
-        check_password_hash(_no_account_hash(), password or "")
+        check_password_hash(_no_account_hash(models.PASSWORD_HASH_METHOD), password or "")
         return None
     return facilitator if facilitator.check_password(password or "") else None
 
 
 @cache
-def _no_account_hash() -> str:
+def _no_account_hash(method: str) -> str:
     """A hash made as the accounts' are (same method and cost) of a password nobody knows."""
-    return generate_password_hash(secrets.token_hex(16))
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 def end_sessions(facilitator: Facilitator) -> None:

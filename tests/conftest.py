@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from app import create_app
+from assessment import models
 from assessment.extensions import db, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +67,15 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         return contextvars.Context().run(FlaskClient.open, self, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(request, monkeypatch):
+    """Passwords hashed with one round of PBKDF2: scrypt's 0.1 s a hash is the point in production
+    and only slows the tests (a stored hash names its own method, so checking follows). A test
+    marked `production_passwords` hashes as production does."""
+    if not request.node.get_closest_marker("production_passwords"):
+        monkeypatch.setattr(models, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1")
 
 
 @pytest.fixture(scope="session")

@@ -55,6 +55,7 @@ def test_participant_endpoints_never_fail_on_random_input(app, mini, generous_li
         assert client.get(url).status_code < 500
 
 
+@pytest.mark.slow  # 40 examples over every facilitator endpoint: about 17 s
 @FUZZ
 @given(pairs=form_data, question=st.sampled_from(["plan", "jobs", "role_known", "nope", "x" * 300]),
        proposal=st.integers(min_value=-1, max_value=3))

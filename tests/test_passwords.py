@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from tests.helpers import login, make_facilitator, page_text, post_form
@@ -112,3 +113,10 @@ def test_an_operator_sets_a_password_from_the_command_line(app, runner, ctx):
     refused = runner.invoke(args=["facilitator", "password", "ingen@example.org", "--password-stdin"],
                             input=NEW + "\n")
     assert refused.exit_code != 0 and "No facilitator" in refused.output
+
+
+@pytest.mark.production_passwords
+def test_passwords_are_stored_as_scrypt_hashes_and_still_log_in(app, client, ctx):
+    facilitator = make_facilitator()
+    assert facilitator.password_hash.startswith("scrypt:")
+    assert login(client).status_code == 302

@@ -250,6 +250,7 @@ def test_an_empty_login_form_does_not_count_but_a_wrong_password_does(app, clien
 
 # ---------------------------------------------------------------- accounts
 
+@pytest.mark.production_passwords  # the hash's cost is what must not differ
 def test_a_login_takes_as_long_without_an_account_as_with_a_wrong_password(app, client, ctx):
     """Otherwise the time of the answer tells which email addresses have an account."""
     app.config["LOGIN_RATE_LIMIT"] = "100 per minute"
