@@ -34,7 +34,7 @@ _ANSWERS = Answer.__table__
 _ANSWER_ROWS = (select(_ANSWERS.c.id, _ANSWERS.c.question_id, _ANSWERS.c.value, _ANSWERS.c.comment,
                        _ANSWERS.c.updated_at)
                 .where(_ANSWERS.c.participant_id == bindparam("participant_id")))
-_BANK_SNAPSHOT = select(ReviewSession.bank_snapshot).where(ReviewSession.id == bindparam("session_id"))
+_BANK_SNAPSHOT = select(_SESSIONS.c.bank_snapshot).where(_SESSIONS.c.id == bindparam("session_id"))
 
 
 class ProgrammeView(SimpleNamespace):
